@@ -1,0 +1,24 @@
+"""Celery adapters for the registry: plain values in, a service or Django call out."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=5,
+    acks_late=True,
+)
+def send_email(
+    self, *, subject: str, body: str, to: list[str], html_body: str | None = None
+) -> int:
+    """Send one e-mail; SMTP hiccups are retried with backoff instead of failing the request."""
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+    if html_body:
+        message.attach_alternative(html_body, "text/html")
+    return message.send()

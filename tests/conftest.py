@@ -1,0 +1,101 @@
+"""The cast every test can ask for, and settings shared by the whole suite.
+
+Alice is an officer of Northshire and Bob her colleague; Mo manages one Northshire partnership;
+Priya represents a Northshire agency; Oscar is an officer of Southshire (another tenant); Sam
+is a superuser with no authority.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from partnerships.models import Agency, LocalAuthority, Partnership, Project, Role, User
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    # The suite runs without DEBUG, where HTTPS is on by default; the test client speaks HTTP.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Real hashing costs ~0.3 s per user; the cast alone has seven.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No collectstatic before tests: serve assets from the finders, not a hashed manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    """Tasks run in-process unless a test starts a real worker (see test_celery_worker)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@dataclass
+class Cast:
+    authority: LocalAuthority
+    other_authority: LocalAuthority
+    agency: Agency
+    other_agency: Agency
+    partnership: Partnership
+    unassigned_partnership: Partnership
+    other_partnership: Partnership
+    project: Project
+    other_project: Project
+    alice: User
+    bob: User
+    mo: User
+    priya: User
+    oscar: User
+    sam: User
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    north = factories.authority("Northshire")
+    south = factories.authority("Southshire")
+    youth = factories.agency(north, "Northshire Youth Service")
+    college = factories.agency(north, "Northshire College", agency_type="fe_college")
+    south_agency = factories.agency(south, "Southshire Police", agency_type="police")
+    partnership = factories.partnership(north, "Eastfield New Start", programme="New Start")
+    factories.membership(partnership, youth, role="lead")
+    factories.membership(partnership, college)
+    unassigned = factories.partnership(north, "Riverside Safer Streets")
+    south_partnership = factories.partnership(south, "Southshire Board")
+    factories.membership(south_partnership, south_agency)
+    mo = factories.user("mo", auth=north, role=Role.MANAGER)
+    mo.assigned_partnerships.add(partnership)
+    return Cast(
+        authority=north,
+        other_authority=south,
+        agency=youth,
+        other_agency=south_agency,
+        partnership=partnership,
+        unassigned_partnership=unassigned,
+        other_partnership=south_partnership,
+        project=factories.project(partnership, "Back on Track"),
+        other_project=factories.project(south_partnership, "Southshire Project"),
+        alice=factories.officer("alice", north),
+        bob=factories.officer("bob", north),
+        mo=mo,
+        priya=factories.user("priya", auth=north, role=Role.PARTNER, agency=youth),
+        oscar=factories.officer("oscar", south),
+        sam=factories.user("sam", auth=None, is_superuser=True, is_staff=True),
+    )
+
+
+def celery_broker_required() -> bool:
+    """CI's real-services run sets this, so a worker test can never be silently skipped."""
+    return os.environ.get("REQUIRE_CELERY_BROKER") == "1"

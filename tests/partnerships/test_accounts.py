@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+
+def test_a_user_signs_in_and_reaches_their_home_page(client, cast):
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+    home = client.get(reverse("home"))
+    assert home.templates[0].name == "partnerships/home_officer.html"
+
+
+def test_each_role_has_its_own_home_page(client, cast):
+    for user, template in [
+        (cast.mo, "home_manager"),
+        (cast.priya, "home_partner"),
+        (cast.sam, "home_other"),
+    ]:
+        client.force_login(user)
+        assert client.get(reverse("home")).templates[0].name == f"partnerships/{template}.html"
+
+
+def test_a_wrong_password_shows_an_error_summary(client, cast):
+    response = client.post(reverse("login"), {"username": "alice", "password": "wrong"})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+
+
+def test_signing_out_needs_a_post(client, cast):
+    client.force_login(cast.alice)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_password_reset_sends_a_working_link_by_email(
+    client, cast, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "alice@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://\S+", mail.outbox[0].body).group(0)
+    path = link.split("testserver", 1)[1]
+    form_page = client.get(path, follow=True)
+    assert form_page.context["validlink"]
+    new = "a-new-long-passphrase-42"
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    client.logout()
+    assert client.login(username="alice", password=new)
+
+
+def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client, cast):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []

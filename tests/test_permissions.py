@@ -1,0 +1,123 @@
+"""Every URL, requested by every kind of person: the status code each one must get.
+
+This table grows with every feature. Another authority's objects answer 404 (never 403), so an
+outsider learns nothing about whether an id exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+ROLES = ("anonymous", "partner", "manager", "officer", "other_officer", "superuser")
+USER_FOR_ROLE = {
+    "partner": "priya",
+    "manager": "mo",
+    "officer": "alice",
+    "other_officer": "oscar",
+    "superuser": "sam",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    url_name: str
+    expected: tuple[int, int, int, int, int, int]  # in the order of ROLES
+    obj: Callable | None = None  # cast -> the object whose pk goes in the URL
+    method: str = "get"
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.label or self.url_name.split(":")[-1]
+
+    def url(self, cast) -> str:
+        return reverse(self.url_name, args=[self.obj(cast).pk] if self.obj else [])
+
+
+def attr(name: str) -> Callable:
+    return lambda cast: getattr(cast, name)
+
+
+OFFICER_ONLY = (302, 403, 403, 200, 200, 403)
+OFFICER_OWN_OBJECT = (302, 403, 403, 200, 404, 403)
+READER_OWN_OBJECT = (302, 403, 200, 200, 404, 403)
+POST_OWN_OBJECT = (302, 403, 403, 302, 404, 403)
+
+TABLE = [
+    Row("home", (302, 200, 200, 200, 200, 200)),
+    Row("login", (200, 200, 200, 200, 200, 200)),
+    Row("password_reset", (200, 200, 200, 200, 200, 200)),
+    Row("admin:index", (302, 302, 302, 302, 302, 200)),
+    Row("partnerships:partnership_list", (302, 403, 200, 200, 200, 403)),
+    Row("partnerships:partnership_create", OFFICER_ONLY),
+    Row("partnerships:partnership_detail", READER_OWN_OBJECT, attr("partnership")),
+    Row(
+        "partnerships:partnership_detail",
+        (302, 403, 404, 200, 404, 403),
+        attr("unassigned_partnership"),
+        label="unassigned partnership (manager sees only assigned)",
+    ),
+    Row(
+        "partnerships:partnership_detail",
+        (302, 403, 404, 404, 200, 403),
+        attr("other_partnership"),
+        label="another authority's partnership",
+    ),
+    Row("partnerships:partnership_edit", OFFICER_OWN_OBJECT, attr("partnership")),
+    Row("partnerships:partnership_archive", POST_OWN_OBJECT, attr("partnership"), "post"),
+    Row("partnerships:membership_add", OFFICER_OWN_OBJECT, attr("partnership")),
+    Row(
+        "partnerships:membership_edit",
+        OFFICER_OWN_OBJECT,
+        lambda cast: cast.partnership.memberships.first(),
+    ),
+    Row("partnerships:project_create", OFFICER_OWN_OBJECT, attr("partnership")),
+    Row("partnerships:project_detail", READER_OWN_OBJECT, attr("project")),
+    Row(
+        "partnerships:project_detail",
+        (302, 403, 404, 404, 200, 403),
+        attr("other_project"),
+        label="another authority's project",
+    ),
+    Row("partnerships:project_edit", OFFICER_OWN_OBJECT, attr("project")),
+    Row("partnerships:project_archive", POST_OWN_OBJECT, attr("project"), "post"),
+    Row("partnerships:agency_list", OFFICER_ONLY),
+    Row("partnerships:agency_create", OFFICER_ONLY),
+    Row("partnerships:agency_edit", OFFICER_OWN_OBJECT, attr("agency")),
+    Row(
+        "partnerships:agency_edit",
+        (302, 403, 403, 404, 200, 403),
+        attr("other_agency"),
+        label="another authority's agency",
+    ),
+    Row("partnerships:agency_archive", POST_OWN_OBJECT, attr("agency"), "post"),
+    Row("partnerships:agency_import", OFFICER_ONLY),
+    Row("partnerships:agency_import_template", OFFICER_ONLY),
+    Row("partnerships:agency_import_confirm", (302, 403, 403, 302, 302, 403), method="post"),
+]
+
+
+@pytest.mark.parametrize("row", TABLE, ids=[r.id for r in TABLE])
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status(client, cast, row, role):
+    if role != "anonymous":
+        client.force_login(getattr(cast, USER_FOR_ROLE[role]))
+    response = getattr(client, row.method)(row.url(cast))
+    expected = row.expected[ROLES.index(role)]
+    assert response.status_code == expected, (
+        f"{row.id} as {role}: got {response.status_code}, expected {expected}"
+    )
+    if role == "anonymous" and expected == 302 and row.url_name != "admin:index":
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_every_registry_url_is_in_the_table():
+    """A new URL without a row here fails, so the table cannot silently fall behind."""
+    from partnerships.urls import urlpatterns
+
+    registry = {f"partnerships:{p.name}" for p in urlpatterns}
+    assert registry - {row.url_name for row in TABLE} == set()
