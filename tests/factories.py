@@ -58,3 +58,77 @@ def user(username: str, *, auth: LocalAuthority | None, role: str = "", **fields
 
 def officer(username: str, auth: LocalAuthority) -> User:
     return user(username, auth=auth, role=Role.OFFICER)
+
+
+# --- Surveys ----------------------------------------------------------------------------------
+def default_instrument():
+    """The repository's default questionnaire, loaded as `make run` loads it."""
+    from surveys.instrument_loader import instrument_load_all
+
+    return instrument_load_all()[0][0]
+
+
+def survey_round(proj: Project, instrument=None, **fields):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from surveys.models import Round
+
+    today = timezone.localdate()
+    fields.setdefault("title", f"Round {next(_seq)}")
+    fields.setdefault("opens_on", today - dt.timedelta(days=7))
+    fields.setdefault("closes_on", today + dt.timedelta(days=14))
+    fields.setdefault("introduction", "Please tell us how the partnership works.")
+    return Round.objects.create(
+        project=proj, instrument=instrument or default_instrument(), **fields
+    )
+
+
+def invitation(rnd, a: Agency, name: str = "", email: str = ""):
+    """An invitation and its raw token (the token is returned, never stored)."""
+    from surveys.models import Invitation
+    from surveys.tokens import new_salt, token_digest, token_for
+
+    n = next(_seq)
+    salt = new_salt()
+    token = token_for(salt)
+    inv = Invitation.objects.create(
+        round=rnd,
+        agency=a,
+        name=name or f"Person {n}",
+        email=email or f"person{n}@example.org",
+        token_salt=salt,
+        token_hash=token_digest(token),
+    )
+    return inv, token
+
+
+def submitted_response(rnd, a: Agency, *, likert: int | dict = 4, ranking: list[str] | None = None):
+    """A submitted response: every Likert item answered `likert` (or per code), a full ranking."""
+    from django.utils import timezone
+
+    from surveys.models import Answer, QuestionType, Response
+
+    inv, _token = invitation(rnd, a)
+    response = Response.objects.create(
+        round=rnd,
+        agency=a,
+        invitation=inv,
+        consented_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
+    answers = []
+    for q in rnd.instrument.questions.all():
+        if q.type == QuestionType.LIKERT:
+            value = likert.get(q.code, 3) if isinstance(likert, dict) else likert
+            answers.append(Answer(response=response, question=q, value=value))
+        elif q.type == QuestionType.RANKING:
+            codes = ranking or [o["code"] for o in q.options]
+            answers.append(
+                Answer(
+                    response=response, question=q, ranking={c: i + 1 for i, c in enumerate(codes)}
+                )
+            )
+    Answer.objects.bulk_create(answers)
+    return response

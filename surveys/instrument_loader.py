@@ -1,0 +1,154 @@
+"""Loading a questionnaire definition (YAML kept in the repository) into the database."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from reports import scoring
+
+from .models import Instrument, Question, QuestionType, Section
+
+INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
+LIKERT_DIMENSIONS = set(scoring.DIMENSIONS)
+
+
+class InstrumentDefinitionError(ValueError):
+    pass
+
+
+class InstrumentLockedError(InstrumentDefinitionError):
+    """The version already has responses, so its questions can never change."""
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise InstrumentDefinitionError(message)
+
+
+def validate_definition(data: dict[str, Any]) -> None:
+    """Refuse a definition the scoring engine or the respondent pages could not use."""
+    for key in ("code", "version", "title", "weights", "sections"):
+        _check(key in data, f"missing top-level key {key!r}")
+    codes: set[str] = set()
+    likert: list[scoring.Item] = []
+    ranking_options: list[scoring.RankingOption] = []
+    n_rankings = 0
+    for section in data["sections"]:
+        _check(bool(section.get("questions")), f"section {section.get('code')!r} has no questions")
+        for q in section["questions"]:
+            code = q.get("code")
+            _check(bool(code) and code not in codes, f"question code {code!r} missing or repeated")
+            codes.add(code)
+            _check(q.get("type") in QuestionType.values, f"{code}: unknown type {q.get('type')!r}")
+            _check(bool(q.get("text")), f"{code}: no text")
+            if q["type"] == QuestionType.LIKERT:
+                _check(q.get("dimension") in LIKERT_DIMENSIONS, f"{code}: unknown dimension")
+                likert.append(scoring.Item(code, q["dimension"], bool(q.get("reverse", False))))
+            if q["type"] == QuestionType.RANKING:
+                n_rankings += 1
+                ranking_options = [
+                    scoring.RankingOption(o["code"], bool(o.get("participant_defined", False)))
+                    for o in q.get("options", [])
+                ]
+                _check(6 <= len(ranking_options) <= 9, f"{code}: a ranking needs 6 to 9 options")
+            if q["type"] == QuestionType.CHOICE:
+                _check(len(q.get("options", [])) >= 2, f"{code}: a choice needs options")
+    _check(n_rankings == 1, "the questionnaire needs exactly one ranking question")
+    for dimension in scoring.DIMENSIONS:
+        items = [i for i in likert if i.dimension == dimension]
+        _check(len(items) >= 5, f"dimension {dimension} needs at least 5 items")
+        _check(any(i.reverse for i in items), f"dimension {dimension} needs a reverse-keyed item")
+    try:
+        scoring.Instrument(
+            version=str(data["version"]),
+            items=tuple(likert),
+            ranking_options=tuple(ranking_options),
+            weights=data["weights"],
+        )
+    except scoring.ScoringInputError as exc:
+        raise InstrumentDefinitionError(str(exc)) from exc
+
+
+@transaction.atomic
+def instrument_load(*, path: Path) -> tuple[Instrument, str]:
+    """Create or refresh one instrument version from its file; returns it and what happened."""
+    raw = path.read_bytes()
+    data = yaml.safe_load(raw)
+    validate_definition(data)
+    digest = hashlib.sha256(raw).hexdigest()
+    existing = (
+        Instrument.objects.select_for_update()
+        .filter(code=data["code"], version=data["version"])
+        .first()
+    )
+    if existing and existing.definition_sha256 == digest:
+        return existing, "unchanged"
+    if existing and existing.rounds.filter(responses__isnull=False).exists():
+        raise InstrumentLockedError(
+            f"{existing.label} already has responses and cannot change; "
+            "give the new questionnaire a new version number."
+        )
+    fields = {
+        "title": data["title"],
+        "description": data.get("description", ""),
+        "weights": data["weights"],
+        "components": data.get("components", {}),
+        "guidance": data.get("guidance", {}),
+        "intro_attributed": data.get("intro_attributed", ""),
+        "intro_anonymous": data.get("intro_anonymous", ""),
+        "definition_sha256": digest,
+    }
+    if existing:
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.save()
+        existing.questions.all().delete()
+        existing.sections.all().delete()
+        instrument, outcome = existing, "updated"
+    else:
+        instrument = Instrument.objects.create(
+            code=data["code"], version=data["version"], **fields
+        )
+        outcome = "created"
+    position = 0
+    for s_index, s in enumerate(data["sections"], start=1):
+        section = Section.objects.create(
+            instrument=instrument,
+            position=s_index,
+            code=s["code"],
+            title=s["title"],
+            intro=s.get("intro", ""),
+        )
+        for q in s["questions"]:
+            position += 1
+            Question.objects.create(
+                instrument=instrument,
+                section=section,
+                position=position,
+                code=q["code"],
+                type=q["type"],
+                dimension=q.get("dimension") or "",
+                reverse=bool(q.get("reverse", False)),
+                text=q["text"],
+                help=q.get("help") or "",
+                required=bool(q.get("required", False)),
+                max_length=q.get("max_length"),
+                options=[
+                    {
+                        "code": o["code"],
+                        "label": o["label"],
+                        "participant_defined": bool(o.get("participant_defined", False)),
+                    }
+                    for o in q.get("options", [])
+                ],
+            )
+    return instrument, outcome
+
+
+def instrument_load_all() -> list[tuple[Instrument, str]]:
+    return [instrument_load(path=p) for p in sorted(INSTRUMENTS_DIR.glob("*.yaml"))]

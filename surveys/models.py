@@ -1,0 +1,249 @@
+"""The questionnaire (versioned instrument), survey rounds, invitations and responses."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Agency, Project
+
+
+class Instrument(models.Model):
+    """One version of the questionnaire. A version with responses is never changed."""
+
+    code = models.SlugField(_("code"), max_length=60)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    weights = models.JSONField(_("index weights"))
+    components = models.JSONField(_("component labels"), default=dict)
+    guidance = models.JSONField(_("what to work on"), default=dict)
+    intro_attributed = models.TextField(_("default introduction, attributed rounds"))
+    intro_anonymous = models.TextField(_("default introduction, anonymous rounds"))
+    definition_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("questionnaire version")
+        verbose_name_plural = _("questionnaire versions")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="instrument_code_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} v{self.version}"
+
+
+class Section(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField()
+    code = models.SlugField(max_length=60)
+    title = models.CharField(max_length=200)
+    intro = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["instrument", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "code"], name="section_code_unique"),
+            models.UniqueConstraint(
+                fields=["instrument", "position"], name="section_position_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionType(models.TextChoices):
+    LIKERT = "likert", _("Agree / disagree scale")
+    RANKING = "ranking", _("Ranking")
+    CHOICE = "choice", _("Single choice")
+    TEXT = "text", _("Free text")
+
+
+class Question(models.Model):
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="questions"
+    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(help_text="Order within the whole instrument.")
+    code = models.SlugField(max_length=60)
+    type = models.CharField(max_length=10, choices=QuestionType.choices)
+    dimension = models.CharField(max_length=30, blank=True)
+    reverse = models.BooleanField(default=False)
+    text = models.TextField()
+    help = models.TextField(blank=True)
+    required = models.BooleanField(default=False)
+    max_length = models.PositiveIntegerField(null=True, blank=True)
+    # Ranking and choice options: [{"code", "label", "participant_defined"}], in display order.
+    options = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["instrument", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "code"], name="question_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ReportingMode(models.TextChoices):
+    ATTRIBUTED = "attributed", _("Attributed to agencies")
+    ANONYMOUS = "anonymous", _("Anonymous, shown only for groups of at least k")
+
+
+class Round(models.Model):
+    """One survey round of one project, with its questionnaire version and dates."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="rounds")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="rounds")
+    title = models.CharField(_("title"), max_length=200)
+    opens_on = models.DateField(_("opening date"))
+    closes_on = models.DateField(_("closing date"))
+    reporting_mode = models.CharField(
+        _("reporting mode"),
+        max_length=20,
+        choices=ReportingMode.choices,
+        default=ReportingMode.ATTRIBUTED,
+    )
+    min_group_size = models.PositiveSmallIntegerField(
+        _("minimum group size (k)"),
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(50)],
+        help_text=_("In anonymous rounds, no group smaller than this is shown anywhere."),
+    )
+    introduction = models.TextField(_("introduction and consent text"), max_length=5000)
+    closed_at = models.DateTimeField(_("closed early at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reminders_sent_at = models.DateTimeField(null=True, blank=True)
+    # Coalesces scoring: set when a scoring task is queued, cleared when that task starts.
+    scoring_queued = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("survey round")
+        verbose_name_plural = _("survey rounds")
+        ordering = ["-opens_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="round_closes_after_opening", condition=Q(closes_on__gte=models.F("opens_on"))
+            ),
+            models.CheckConstraint(name="round_k_at_least_2", condition=Q(min_group_size__gte=2)),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.closed_at is None and self.opens_on <= today <= self.closes_on
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.reporting_mode == ReportingMode.ANONYMOUS
+
+
+class Invitation(models.Model):
+    """One person's invitation. The link's token is never stored: only its SHA-256."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="invitations")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    token_salt = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveIntegerField(default=0)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "email"], name="invitation_email_unique_in_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"
+
+
+class Response(models.Model):
+    """One respondent's answers. Tied to the invitation (or to the officer who keyed it in)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="responses")
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.CASCADE, null=True, blank=True, related_name="response"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The officer who keyed in a paper questionnaire.",
+    )
+    consented_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The furthest section saved, so the link resumes where the respondent left off.
+    last_section = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "submitted_at"], name="response_round_submitted")]
+        constraints = [
+            models.CheckConstraint(
+                name="response_from_invitation_or_officer",
+                condition=Q(invitation__isnull=False) | Q(entered_by__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response {self.pk} to {self.round}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class Answer(models.Model):
+    """One answer. Likert: value 1..5 or dont_know; choice: choice; text: text; ranking: ranking."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    dont_know = models.BooleanField(default=False)
+    choice = models.CharField(max_length=60, blank=True)
+    text = models.TextField(blank=True)
+    # {option code: rank}, rank 1 = highest priority; a full ranking or nothing.
+    ranking = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_unique"),
+            models.CheckConstraint(
+                name="answer_likert_in_range",
+                condition=Q(value__isnull=True) | Q(value__gte=1, value__lte=5),
+            ),
+            models.CheckConstraint(
+                name="answer_dont_know_has_no_value",
+                condition=Q(dont_know=False) | Q(value__isnull=True),
+            ),
+        ]
