@@ -26,6 +26,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_instrument
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -210,6 +211,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Run `celery -A config beat` (or a worker with -B) for the scheduled jobs below.
+CELERY_BEAT_SCHEDULE = {
+    "send-due-reminders": {
+        "task": "surveys.tasks.send_due_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+}
+REMINDER_DAYS_BEFORE_CLOSE = env.int("REMINDER_DAYS_BEFORE_CLOSE", default=3)
 
 # --- Security -------------------------------------------------------------------------------
 # HTTPS defaults on whenever DEBUG is off; set DJANGO_HTTPS=0 only behind plain-HTTP load tests.

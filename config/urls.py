@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("", include("partnerships.urls")),
+    path("", include("surveys.urls")),
 ]

@@ -250,7 +250,13 @@ def project_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for_user(request.user, pk)
-    return render(request, "partnerships/project_detail.html", {"project": project})
+    from surveys.selectors import rounds_for_project
+
+    return render(
+        request,
+        "partnerships/project_detail.html",
+        {"project": project, "rounds": rounds_for_project(project)},
+    )
 
 
 @officer_required
@@ -404,4 +410,15 @@ def agency_import_template(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """An expired form. On a questionnaire page, show it again with what was typed."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    if match and match.view_name == "surveys:respond_section":
+        from surveys.respond_views import csrf_failure_on_section
+
+        return csrf_failure_on_section(request, match.kwargs["number"])
     return render(request, "403_csrf.html", status=403)

@@ -111,9 +111,7 @@ def instrument_load(*, path: Path) -> tuple[Instrument, str]:
         existing.sections.all().delete()
         instrument, outcome = existing, "updated"
     else:
-        instrument = Instrument.objects.create(
-            code=data["code"], version=data["version"], **fields
-        )
+        instrument = Instrument.objects.create(code=data["code"], version=data["version"], **fields)
         outcome = "created"
     position = 0
     for s_index, s in enumerate(data["sections"], start=1):

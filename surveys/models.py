@@ -71,9 +71,7 @@ class QuestionType(models.TextChoices):
 
 
 class Question(models.Model):
-    instrument = models.ForeignKey(
-        Instrument, on_delete=models.CASCADE, related_name="questions"
-    )
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(help_text="Order within the whole instrument.")
     code = models.SlugField(max_length=60)
@@ -247,3 +245,6 @@ class Answer(models.Model):
                 condition=Q(dont_know=False) | Q(value__isnull=True),
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} of response {self.response_id}"

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from tests import factories
+
 ROLES = ("anonymous", "partner", "manager", "officer", "other_officer", "superuser")
 USER_FOR_ROLE = {
     "partner": "priya",
@@ -29,12 +31,15 @@ class Row:
     obj: Callable | None = None  # cast -> the object whose pk goes in the URL
     method: str = "get"
     label: str = ""
+    args: Callable | None = None  # cast -> URL arguments that are not an object's pk
 
     @property
     def id(self) -> str:
         return self.label or self.url_name.split(":")[-1]
 
     def url(self, cast) -> str:
+        if self.args:
+            return reverse(self.url_name, args=self.args(cast))
         return reverse(self.url_name, args=[self.obj(cast).pk] if self.obj else [])
 
 
@@ -42,6 +47,15 @@ def attr(name: str) -> Callable:
     return lambda cast: getattr(cast, name)
 
 
+def survey_round(cast):
+    return factories.survey_round(cast.project)
+
+
+def invitation(cast):
+    return factories.invitation(survey_round(cast), cast.agency)[0]
+
+
+READER = (302, 403, 200, 200, 200, 403)
 OFFICER_ONLY = (302, 403, 403, 200, 200, 403)
 OFFICER_OWN_OBJECT = (302, 403, 403, 200, 404, 403)
 READER_OWN_OBJECT = (302, 403, 200, 200, 404, 403)
@@ -98,6 +112,25 @@ TABLE = [
     Row("partnerships:agency_import", OFFICER_ONLY),
     Row("partnerships:agency_import_template", OFFICER_ONLY),
     Row("partnerships:agency_import_confirm", (302, 403, 403, 302, 302, 403), method="post"),
+    # Surveys: officers run rounds; managers read them; questionnaires are shared by everyone.
+    Row("surveys:instrument_list", READER),
+    Row("surveys:instrument_detail", READER, lambda cast: factories.default_instrument()),
+    Row("surveys:round_create", OFFICER_OWN_OBJECT, attr("project")),
+    Row("surveys:round_detail", READER_OWN_OBJECT, survey_round),
+    Row("surveys:invitation_add", OFFICER_OWN_OBJECT, survey_round),
+    Row("surveys:invitations_from_memberships", POST_OWN_OBJECT, survey_round, "post"),
+    Row("surveys:invitations_send", POST_OWN_OBJECT, survey_round, "post"),
+    Row("surveys:round_remind", POST_OWN_OBJECT, survey_round, "post"),
+    Row("surveys:paper_response", OFFICER_OWN_OBJECT, survey_round),
+    Row("surveys:invitation_resend", POST_OWN_OBJECT, invitation, "post"),
+    Row("surveys:invitation_revoke", POST_OWN_OBJECT, invitation, "post"),
+    # The respondent pages: an unknown link is 404 for all; without a link, 403 for all.
+    Row("surveys:respond_link", (404,) * 6, args=lambda cast: ["not-a-real-token"]),
+    Row("surveys:respond_start", (403,) * 6),
+    Row("surveys:respond_section", (403,) * 6, args=lambda cast: [1]),
+    Row("surveys:respond_check", (403,) * 6),
+    Row("surveys:respond_submit", (403,) * 6, method="post"),
+    Row("surveys:respond_done", (403,) * 6),
 ]
 
 
@@ -117,7 +150,9 @@ def test_each_role_gets_the_expected_status(client, cast, row, role):
 
 def test_every_registry_url_is_in_the_table():
     """A new URL without a row here fails, so the table cannot silently fall behind."""
-    from partnerships.urls import urlpatterns
+    from partnerships.urls import urlpatterns as registry_urls
+    from surveys.urls import urlpatterns as survey_urls
 
-    registry = {f"partnerships:{p.name}" for p in urlpatterns}
-    assert registry - {row.url_name for row in TABLE} == set()
+    names = {f"partnerships:{p.name}" for p in registry_urls}
+    names |= {f"surveys:{p.name}" for p in survey_urls}
+    assert names - {row.url_name for row in TABLE} == set()

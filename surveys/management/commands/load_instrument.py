@@ -17,9 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, **options):
         try:
-            results = (
-                [instrument_load(path=p) for p in paths] if paths else instrument_load_all()
-            )
+            results = [instrument_load(path=p) for p in paths] if paths else instrument_load_all()
         except InstrumentDefinitionError as exc:
             raise CommandError(str(exc)) from exc
         for instrument, outcome in results:

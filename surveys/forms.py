@@ -1,0 +1,249 @@
+"""Forms for surveys. The questionnaire form is built from the instrument's questions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Agency
+
+from .models import Answer, Instrument, Question, QuestionType, ReportingMode, Round
+
+LIKERT_CHOICES = [
+    ("1", _("Strongly disagree")),
+    ("2", _("Disagree")),
+    ("3", _("Neither agree nor disagree")),
+    ("4", _("Agree")),
+    ("5", _("Strongly agree")),
+    ("dk", _("Don't know")),
+]
+RANK_SEPARATOR = "__rank__"
+
+
+def _helper(label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = [
+            "title",
+            "instrument",
+            "opens_on",
+            "closes_on",
+            "reporting_mode",
+            "min_group_size",
+            "introduction",
+        ]
+        widgets = {
+            "opens_on": DateInput,
+            "closes_on": DateInput,
+            "reporting_mode": forms.RadioSelect,
+            "introduction": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = Instrument.objects.order_by("code", "-version")
+        self.fields["instrument"].empty_label = None
+        self.fields["introduction"].help_text = _(
+            "Shown to every respondent before they start. Say whether answers are attributed "
+            "to agencies or anonymous. Leave empty to use the questionnaire's default text."
+        )
+        self.fields["introduction"].required = False
+        self.helper = _helper(_("Open the round"))
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", _("The closing date must be on or after the opening date."))
+        instrument = cleaned.get("instrument")
+        if instrument and not cleaned.get("introduction"):
+            if cleaned.get("reporting_mode") == ReportingMode.ANONYMOUS:
+                k = cleaned.get("min_group_size") or 3
+                cleaned["introduction"] = instrument.intro_anonymous.replace("{k}", str(k))
+            else:
+                cleaned["introduction"] = instrument.intro_attributed
+        return cleaned
+
+
+class InvitationForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
+    name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail address"))
+
+    def __init__(self, *args, survey_round: Round, **kwargs):
+        super().__init__(*args, **kwargs)
+        partnership = survey_round.project.partnership
+        self.fields["agency"].queryset = Agency.objects.filter(
+            authority_id=partnership.authority_id,
+            memberships__partnership=partnership,
+            memberships__left_on__isnull=True,
+        ).order_by("name")
+        self.fields["agency"].empty_label = _("Choose an agency")
+        self.fields["name"].widget.attrs["autocomplete"] = "off"
+        self.helper = _helper(_("Add invitee"))
+
+
+class ConsentForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_("I have read this and I agree to take part"),
+        error_messages={"required": _("Tick the box to say you agree to take part")},
+    )
+
+
+def _rank_field_name(question: Question, option_code: str) -> str:
+    return f"{question.code}{RANK_SEPARATOR}{option_code}"
+
+
+class QuestionnaireForm(forms.Form):
+    """The fields for some questions of an instrument: one page, or all of them on paper."""
+
+    def __init__(
+        self,
+        *args,
+        questions: Iterable[Question],
+        answers: Mapping[int, Answer] | None = None,
+        enforce_required: bool = False,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        self.enforce_required = enforce_required
+        answers = answers or {}
+        for question in self.questions:
+            self._add_fields(question, answers.get(question.pk))
+
+    def _add_fields(self, question: Question, answer: Answer | None) -> None:
+        required = self.enforce_required and question.required
+        if question.type == QuestionType.LIKERT:
+            field = forms.ChoiceField(
+                label=question.text,
+                help_text=question.help,
+                choices=LIKERT_CHOICES,
+                required=required,
+                widget=forms.RadioSelect,
+            )
+            if answer:
+                field.initial = "dk" if answer.dont_know else str(answer.value or "")
+            self.fields[question.code] = field
+        elif question.type == QuestionType.CHOICE:
+            field = forms.ChoiceField(
+                label=question.text,
+                help_text=question.help,
+                choices=[(o["code"], o["label"]) for o in question.options],
+                required=required,
+                widget=forms.RadioSelect,
+            )
+            if answer:
+                field.initial = answer.choice
+            self.fields[question.code] = field
+        elif question.type == QuestionType.TEXT:
+            limit = question.max_length or 2000
+            field = forms.CharField(
+                label=question.text,
+                help_text=question.help,
+                required=required,
+                max_length=limit,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                error_messages={
+                    "max_length": _(
+                        "Your answer must be %(limit_value)d characters or fewer "
+                        "(it has %(show_value)d)."
+                    )
+                },
+            )
+            field.strip = True
+            if answer:
+                field.initial = answer.text
+            self.fields[question.code] = field
+        elif question.type == QuestionType.RANKING:
+            n = len(question.options)
+            choices = [("", _("Choose"))] + [(str(i), str(i)) for i in range(1, n + 1)]
+            saved = (answer.ranking or {}) if answer else {}
+            for option in question.options:
+                field = forms.TypedChoiceField(
+                    label=option["label"],
+                    choices=choices,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                )
+                if option["code"] in saved:
+                    field.initial = str(saved[option["code"]])
+                self.fields[_rank_field_name(question, option["code"])] = field
+
+    def rank_fields(self, question: Question) -> list[forms.BoundField]:
+        return [self[_rank_field_name(question, o["code"])] for o in question.options]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for question in self.questions:
+            if question.type == QuestionType.RANKING:
+                self._clean_ranking(question, cleaned)
+        return cleaned
+
+    def _clean_ranking(self, question: Question, cleaned: dict[str, Any]) -> None:
+        """A ranking is all or nothing: every option a different number from 1 to n."""
+        names = [_rank_field_name(question, o["code"]) for o in question.options]
+        if any(name in self.errors for name in names):
+            return
+        ranks = {o["code"]: cleaned.get(n) for o, n in zip(question.options, names, strict=True)}
+        given = [r for r in ranks.values() if r is not None]
+        n = len(question.options)
+        if not given:
+            if self.enforce_required and question.required:
+                self.add_error(names[0], _("Rank every outcome from 1 to %(n)s") % {"n": n})
+            cleaned[question.code] = None
+            return
+        if len(given) < n:
+            for name, rank in zip(names, ranks.values(), strict=True):
+                if rank is None:
+                    self.add_error(name, _("Give this outcome a number from 1 to %(n)s") % {"n": n})
+            return
+        seen: dict[int, str] = {}
+        for name, rank in zip(names, ranks.values(), strict=True):
+            if rank in seen:
+                self.add_error(
+                    name,
+                    _("%(rank)s is used more than once: give each outcome a different number")
+                    % {"rank": rank},
+                )
+            seen.setdefault(rank, name)
+        if sorted(given) == list(range(1, n + 1)):
+            cleaned[question.code] = ranks
+
+    def answer_values(self) -> dict[str, Any]:
+        """Cleaned values keyed by question code, as the save services expect."""
+        values = {}
+        for question in self.questions:
+            if question.code in self.cleaned_data:
+                values[question.code] = self.cleaned_data[question.code]
+        return values
+
+
+class PaperResponseAgencyForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Agency this questionnaire is from"), queryset=None)
+
+    def __init__(self, *args, survey_round: Round, **kwargs):
+        super().__init__(*args, **kwargs)
+        partnership = survey_round.project.partnership
+        self.fields["agency"].queryset = Agency.objects.filter(
+            authority_id=partnership.authority_id, memberships__partnership=partnership
+        ).order_by("name")
+        self.fields["agency"].empty_label = _("Choose an agency")

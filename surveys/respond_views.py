@@ -1,0 +1,266 @@
+"""The respondent journey: link, consent, one section per page, check answers, submit.
+
+The link's token is exchanged once for a session bound to the invitation, then the browser moves
+to URLs without it. Each page form also carries a signed reference to the invitation, so a page
+left open past the session's end still saves what was typed.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import ConsentForm, QuestionnaireForm
+from .models import Invitation
+
+SESSION_KEY = "respondent_invitation_id"
+RESUME_SALT = "surveys.respond.resume"
+RESUME_MAX_AGE = 60 * 60 * 24 * 60  # a page may sit open for days; the round's dates still apply
+
+LINK_PROBLEM_STATUS = {"unknown": 404, "revoked": 410, "closed": 410, "not_open": 403}
+
+
+def _link_problem(request: HttpRequest, kind: str, invitation: Invitation | None = None):
+    return render(
+        request,
+        "surveys/respond/link_problem.html",
+        {"kind": kind, "round": invitation.round if invitation else None},
+        status=LINK_PROBLEM_STATUS[kind],
+    )
+
+
+def _session_ended(request: HttpRequest) -> HttpResponse:
+    return render(request, "surveys/respond/session_ended.html", status=403)
+
+
+def _bind_session(request: HttpRequest, invitation: Invitation) -> None:
+    # A new key when the invitation changes (no fixation); otherwise no session write at all.
+    if request.session.get(SESSION_KEY) != invitation.pk:
+        request.session.cycle_key()
+        request.session[SESSION_KEY] = invitation.pk
+
+
+def _current_invitation(request: HttpRequest) -> Invitation | None:
+    invitation_id = request.session.get(SESSION_KEY)
+    if invitation_id is None and request.method == "POST" and request.POST.get("resume"):
+        try:
+            invitation_id = signing.loads(
+                request.POST["resume"], salt=RESUME_SALT, max_age=RESUME_MAX_AGE
+            )
+        except signing.BadSignature:
+            return None
+    if invitation_id is None:
+        return None
+    invitation = selectors.respondent_invitation(invitation_id)
+    if invitation is not None:
+        _bind_session(request, invitation)
+    return invitation
+
+
+def _resume_value(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=RESUME_SALT)
+
+
+def _journey(request: HttpRequest):
+    """(invitation, problem response): the invitation in this session, if it may be used."""
+    invitation = _current_invitation(request)
+    if invitation is None:
+        return None, _session_ended(request)
+    try:
+        services.invitation_check(invitation)
+    except services.LinkProblem as problem:
+        return None, _link_problem(request, problem.kind, invitation)
+    return invitation, None
+
+
+@never_cache
+@require_GET
+def respond_link(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_open(token=token)
+    except services.LinkProblem as problem:
+        return _link_problem(request, problem.kind, problem.invitation)
+    _bind_session(request, invitation)
+    return redirect("surveys:respond_start")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def respond_start(request: HttpRequest) -> HttpResponse:
+    invitation, problem = _journey(request)
+    if problem:
+        return problem
+    response = getattr(invitation, "response", None)
+    if response is not None and response.is_submitted:
+        return redirect("surveys:respond_check")
+    form = ConsentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        response = services.response_start(invitation=invitation)
+        return redirect("surveys:respond_section", number=min(response.last_section + 1, 99))
+    sections = selectors.instrument_sections(invitation.round.instrument_id)
+    return render(
+        request,
+        "surveys/respond/start.html",
+        {
+            "invitation": invitation,
+            "round": invitation.round,
+            "form": form,
+            "resuming": response is not None,
+            "resume_section": min((response.last_section if response else 0) + 1, len(sections)),
+            "section_count": len(sections),
+        },
+    )
+
+
+def _section_context(invitation, sections, number, form, return_to_check):
+    return {
+        "invitation": invitation,
+        "round": invitation.round,
+        "section": sections[number - 1],
+        "number": number,
+        "total": len(sections),
+        "form": form,
+        "resume": _resume_value(invitation),
+        "return_to_check": return_to_check,
+        "previous_url": (
+            reverse("surveys:respond_section", args=[number - 1])
+            if number > 1
+            else reverse("surveys:respond_start")
+        ),
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def respond_section(request: HttpRequest, number: int) -> HttpResponse:
+    invitation, problem = _journey(request)
+    if problem:
+        return problem
+    response = getattr(invitation, "response", None)
+    if response is None:
+        if request.method == "POST":
+            # The session was lost before consent was recorded in this browser; the answers on
+            # this page are still theirs: consent was given on the first page they saw.
+            response = services.response_start(invitation=invitation)
+        else:
+            return redirect("surveys:respond_start")
+    if response.is_submitted:
+        return redirect("surveys:respond_check")
+    sections = selectors.instrument_sections(invitation.round.instrument_id)
+    if number > len(sections):
+        return redirect("surveys:respond_check")
+    if number < 1:
+        raise Http404
+    section = sections[number - 1]
+    questions = selectors.section_questions(section)
+    if request.method == "POST":
+        form = QuestionnaireForm(request.POST, questions=questions)
+    else:
+        answers = selectors.answers_by_question(response, questions)
+        form = QuestionnaireForm(questions=questions, answers=answers)
+    return_to_check = request.GET.get("return") == "check" or request.POST.get("return") == "check"
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_save_section(
+                response=response,
+                section_position=number,
+                questions=questions,
+                values=form.answer_values(),
+            )
+        except services.ResponseLocked:
+            messages.error(request, _("This questionnaire can no longer be changed."))
+            return redirect("surveys:respond_check")
+        if request.POST.get("action") == "later":
+            return render(request, "surveys/respond/saved.html", {"round": invitation.round})
+        if return_to_check or number == len(sections):
+            return redirect("surveys:respond_check")
+        return redirect("surveys:respond_section", number=number + 1)
+    return render(
+        request,
+        "surveys/respond/section.html",
+        _section_context(invitation, sections, number, form, return_to_check),
+    )
+
+
+@never_cache
+@require_GET
+def respond_check(request: HttpRequest) -> HttpResponse:
+    invitation = _current_invitation(request)
+    if invitation is None:
+        return _session_ended(request)
+    response = getattr(invitation, "response", None)
+    if response is None:
+        return redirect("surveys:respond_start")
+    if not response.is_submitted:
+        try:
+            services.invitation_check(invitation)
+        except services.LinkProblem as problem:
+            return _link_problem(request, problem.kind, invitation)
+    return render(
+        request,
+        "surveys/respond/check.html",
+        {
+            "invitation": invitation,
+            "round": invitation.round,
+            "response": response,
+            "summary": selectors.response_summary(response),
+            "missing": [] if response.is_submitted else services.missing_required(response),
+        },
+    )
+
+
+@never_cache
+@require_POST
+def respond_submit(request: HttpRequest) -> HttpResponse:
+    invitation, problem = _journey(request)
+    if problem:
+        return problem
+    response = getattr(invitation, "response", None)
+    if response is None:
+        return redirect("surveys:respond_start")
+    try:
+        services.response_submit(response=response)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("surveys:respond_check")
+    except services.ResponseLocked:
+        return _link_problem(request, "closed", invitation)
+    return redirect("surveys:respond_done")
+
+
+@never_cache
+@require_GET
+def respond_done(request: HttpRequest) -> HttpResponse:
+    invitation = _current_invitation(request)
+    if invitation is None:
+        return _session_ended(request)
+    response = getattr(invitation, "response", None)
+    if response is None or not response.is_submitted:
+        return redirect("surveys:respond_check")
+    return render(
+        request, "surveys/respond/done.html", {"round": invitation.round, "response": response}
+    )
+
+
+def csrf_failure_on_section(request: HttpRequest, number: int) -> HttpResponse:
+    """An expired form: show the page again with what was typed, saved by the next press."""
+    invitation = _current_invitation(request)
+    if invitation is None or not hasattr(invitation, "response"):
+        return _session_ended(request)
+    sections = selectors.instrument_sections(invitation.round.instrument_id)
+    if not 1 <= number <= len(sections):
+        return _session_ended(request)
+    questions = selectors.section_questions(sections[number - 1])
+    form = QuestionnaireForm(request.POST, questions=questions)
+    form.is_valid()  # show field messages too; nothing is saved from this request
+    context = _section_context(invitation, sections, number, form, False)
+    context["expired"] = True
+    return render(request, "surveys/respond/section.html", context, status=403)

@@ -1,0 +1,179 @@
+"""Reads for surveys, always through the registry's tenancy selectors."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Project, User
+from partnerships.selectors import partnerships_visible_to
+
+from .models import Answer, Instrument, Invitation, Question, Response, Round, Section
+
+INVITATION_STATUS_LABELS = {
+    "revoked": _("Revoked"),
+    "submitted": _("Submitted"),
+    "in_progress": _("In progress"),
+    "opened": _("Opened"),
+    "sent": _("Sent"),
+    "not_sent": _("Not sent"),
+}
+
+
+def rounds_visible_to(user: User) -> QuerySet[Round]:
+    if user.role not in ("officer", "manager"):
+        return Round.objects.none()
+    return Round.objects.filter(project__partnership__in=partnerships_visible_to(user))
+
+
+def round_for_user(user: User, pk: int) -> Round:
+    return get_object_or_404(
+        rounds_visible_to(user).select_related("project", "project__partnership", "instrument"),
+        pk=pk,
+    )
+
+
+def rounds_for_project(project: Project) -> list[Round]:
+    return list(project.rounds.select_related("instrument").order_by("-opens_on", "-id"))
+
+
+def invitation_for_user(user: User, pk: int) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.filter(round__in=rounds_visible_to(user)).select_related(
+            "round", "round__project__partnership"
+        ),
+        pk=pk,
+    )
+
+
+def invitation_status(invitation: Invitation) -> str:
+    if invitation.revoked_at:
+        return "revoked"
+    response = getattr(invitation, "response", None)
+    if response is not None and response.submitted_at:
+        return "submitted"
+    if response is not None:
+        return "in_progress"
+    if invitation.opened_at:
+        return "opened"
+    if invitation.sent_at:
+        return "sent"
+    return "not_sent"
+
+
+@dataclass
+class AgencyRate:
+    agency: str
+    invited: int = 0
+    submitted: int = 0
+    on_paper: int = 0
+
+    @property
+    def rate(self) -> int | None:
+        return round(100 * self.submitted / self.invited) if self.invited else None
+
+
+@dataclass
+class RoundStatus:
+    invitations: list[tuple[Invitation, str]]
+    agencies: list[AgencyRate]
+    invited: int
+    submitted: int
+    on_paper: int
+
+    @property
+    def rate(self) -> int | None:
+        return round(100 * self.submitted / self.invited) if self.invited else None
+
+
+def round_status(survey_round: Round) -> RoundStatus:
+    """Per invitation status and response rates per agency and overall: three queries."""
+    invitations = list(
+        survey_round.invitations.select_related("agency", "response").order_by(
+            "agency__name", "name"
+        )
+    )
+    rates: dict[str, AgencyRate] = {}
+    rows = []
+    for invitation in invitations:
+        status = invitation_status(invitation)
+        rows.append((invitation, status))
+        rate = rates.setdefault(invitation.agency.name, AgencyRate(invitation.agency.name))
+        if status != "revoked":
+            rate.invited += 1
+        if status == "submitted":
+            rate.submitted += 1
+    paper = (
+        Response.objects.filter(round=survey_round, invitation__isnull=True)
+        .select_related("agency")
+        .only("agency__name")
+    )
+    on_paper: dict[str, int] = defaultdict(int)
+    for response in paper:
+        on_paper[response.agency.name] += 1
+    for name, count in on_paper.items():
+        rates.setdefault(name, AgencyRate(name)).on_paper = count
+    agencies = sorted(rates.values(), key=lambda r: r.agency)
+    return RoundStatus(
+        invitations=rows,
+        agencies=agencies,
+        invited=sum(r.invited for r in agencies),
+        submitted=sum(r.submitted for r in agencies),
+        on_paper=sum(on_paper.values()),
+    )
+
+
+def instruments_all() -> QuerySet[Instrument]:
+    return Instrument.objects.order_by("code", "-version")
+
+
+def instrument_with_questions(pk: int) -> tuple[Instrument, list[Section]]:
+    instrument = get_object_or_404(Instrument, pk=pk)
+    sections = list(instrument.sections.prefetch_related("questions"))
+    return instrument, sections
+
+
+# --- Respondent pages -----------------------------------------------------------------------
+def respondent_invitation(invitation_id: int) -> Invitation | None:
+    return (
+        Invitation.objects.select_related(
+            "round", "round__instrument", "round__project__partnership", "agency", "response"
+        )
+        .filter(pk=invitation_id)
+        .first()
+    )
+
+
+def instrument_sections(instrument_id: int) -> list[Section]:
+    return list(Section.objects.filter(instrument_id=instrument_id).order_by("position"))
+
+
+def section_questions(section: Section) -> list[Question]:
+    return list(section.questions.order_by("position"))
+
+
+def answers_by_question(response: Response | None, questions: list[Question]) -> dict[int, Answer]:
+    if response is None:
+        return {}
+    answers = Answer.objects.filter(response=response, question__in=[q.pk for q in questions])
+    return {a.question_id: a for a in answers}
+
+
+def response_summary(
+    response: Response,
+) -> list[tuple[Section, list[tuple[Question, Answer | None]]]]:
+    """Every section with its questions and answers, for the check-your-answers page."""
+    sections = list(
+        Section.objects.filter(instrument_id=response.round.instrument_id)
+        .prefetch_related("questions")
+        .order_by("position")
+    )
+    answers = {a.question_id: a for a in response.answers.all()}
+    return [
+        (s, [(q, answers.get(q.pk)) for q in sorted(s.questions.all(), key=lambda q: q.position)])
+        for s in sections
+    ]

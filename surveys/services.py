@@ -1,0 +1,460 @@
+"""Writes for surveys: rounds, invitations, the respondent's answers and submission.
+
+Every write is validated and atomic. E-mails and scoring are enqueued only after the
+transaction commits, so a worker never looks for a row that is not there yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerships.audit import audit_record
+from partnerships.models import Agency, Project, User
+from partnerships.tasks import send_email
+
+from .models import Answer, Instrument, Invitation, Question, QuestionType, Response, Round
+from .tokens import digests_match, new_salt, token_digest, token_for
+
+logger = logging.getLogger(__name__)
+
+
+def _require_officer_of(actor: User, authority_id: int) -> None:
+    if not actor.is_officer or actor.authority_id != authority_id:
+        raise PermissionDenied(_("Only officers of the authority can do this."))
+
+
+# --- Rounds ---------------------------------------------------------------------------------
+@transaction.atomic
+def round_open(
+    *,
+    actor: User,
+    project: Project,
+    instrument: Instrument,
+    title: str,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    reporting_mode: str,
+    introduction: str,
+    min_group_size: int = 3,
+) -> Round:
+    _require_officer_of(actor, project.partnership.authority_id)
+    if closes_on < opens_on:
+        raise ValidationError({"closes_on": _("The closing date must be after the opening date.")})
+    survey_round = Round(
+        project=project,
+        instrument=instrument,
+        title=title,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        reporting_mode=reporting_mode,
+        min_group_size=min_group_size,
+        introduction=introduction,
+        created_by=actor,
+    )
+    survey_round.full_clean()
+    survey_round.save()
+    audit_record(
+        actor=actor,
+        action="round.opened",
+        obj=survey_round,
+        authority=project.partnership.authority,
+        data={"project": project.pk, "instrument": instrument.label},
+    )
+    return survey_round
+
+
+# --- Invitations ----------------------------------------------------------------------------
+def _new_invitation(survey_round: Round, agency: Agency, name: str, email: str) -> Invitation:
+    salt = new_salt()
+    return Invitation(
+        round=survey_round,
+        agency=agency,
+        name=name,
+        email=email.strip().lower(),
+        token_salt=salt,
+        token_hash=token_digest(token_for(salt)),
+    )
+
+
+def invitation_link(invitation: Invitation) -> str:
+    token = token_for(invitation.token_salt)
+    return settings.SITE_URL + reverse("surveys:respond_link", args=[token])
+
+
+@transaction.atomic
+def invitation_add(
+    *, actor: User, survey_round: Round, agency: Agency, name: str, email: str
+) -> Invitation:
+    partnership = survey_round.project.partnership
+    _require_officer_of(actor, partnership.authority_id)
+    if agency.authority_id != partnership.authority_id:
+        raise PermissionDenied(_("That agency belongs to another authority."))
+    if survey_round.invitations.filter(email__iexact=email.strip()).exists():
+        raise ValidationError({"email": _("This person is already invited to this round.")})
+    invitation = _new_invitation(survey_round, agency, name, email)
+    invitation.full_clean()
+    invitation.save()
+    audit_record(
+        actor=actor,
+        action="invitation.added",
+        obj=invitation,
+        authority=partnership.authority,
+        data={"round": survey_round.pk, "agency": agency.pk},
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitations_add_from_memberships(
+    *, actor: User, survey_round: Round
+) -> tuple[list[Invitation], list[Agency]]:
+    """Invite the contact of every current member agency; returns (invited, skipped agencies)."""
+    partnership = survey_round.project.partnership
+    _require_officer_of(actor, partnership.authority_id)
+    invited_emails = set(survey_round.invitations.values_list("email", flat=True))
+    created, skipped = [], []
+    memberships = partnership.memberships.filter(left_on__isnull=True).select_related("agency")
+    for membership in memberships:
+        agency = membership.agency
+        email = agency.email.strip().lower()
+        if not email:
+            skipped.append(agency)
+            continue
+        if email in invited_emails:
+            continue
+        created.append(
+            _new_invitation(survey_round, agency, agency.contact_name or agency.name, email)
+        )
+        invited_emails.add(email)
+    Invitation.objects.bulk_create(created)
+    if created:
+        audit_record(
+            actor=actor,
+            action="invitation.added_from_memberships",
+            obj=survey_round,
+            authority=partnership.authority,
+            data={"count": len(created)},
+        )
+    return created, skipped
+
+
+def _email_for(invitation: Invitation, *, reminder: bool) -> dict[str, Any]:
+    survey_round = invitation.round
+    context = {
+        "invitation": invitation,
+        "round": survey_round,
+        "partnership": survey_round.project.partnership,
+        "link": invitation_link(invitation),
+        "reminder": reminder,
+    }
+    subject = (
+        _("Reminder: %(title)s closes on %(date)s") if reminder else _("Your views on %(title)s")
+    ) % {"title": survey_round.title, "date": survey_round.closes_on.strftime("%d %B %Y")}
+    return {
+        "subject": subject,
+        "body": render_to_string("surveys/email/invitation.txt", context),
+        "to": [invitation.email],
+    }
+
+
+def _enqueue_emails(messages: list[dict[str, Any]]) -> None:
+    def send_all() -> None:
+        for message in messages:
+            try:
+                send_email.delay(**message)
+            except Exception:  # the broker is down: the officer can resend later
+                logger.warning("could not queue an invitation e-mail", exc_info=True)
+
+    transaction.on_commit(send_all)
+
+
+@transaction.atomic
+def invitations_send(
+    *, actor: User, survey_round: Round, invitations: Iterable[Invitation], reminder: bool = False
+) -> int:
+    """E-mail each invitation's link (first send, resend or reminder). Revoked ones are skipped."""
+    _require_officer_of(actor, survey_round.project.partnership.authority_id)
+    now = timezone.now()
+    messages, sent_ids = [], []
+    for invitation in invitations:
+        if invitation.round_id != survey_round.pk or invitation.revoked_at is not None:
+            continue
+        messages.append(_email_for(invitation, reminder=reminder))
+        sent_ids.append(invitation.pk)
+    if not sent_ids:
+        return 0
+    queryset = Invitation.objects.filter(pk__in=sent_ids)
+    if reminder:
+        queryset.update(reminded_at=now)
+    else:
+        queryset.filter(sent_at__isnull=True).update(sent_at=now)
+        queryset.update(send_count=F("send_count") + 1)
+    audit_record(
+        actor=actor,
+        action="invitation.reminded" if reminder else "invitation.sent",
+        obj=survey_round,
+        authority=survey_round.project.partnership.authority,
+        data={"count": len(sent_ids)},
+    )
+    _enqueue_emails(messages)
+    return len(sent_ids)
+
+
+def reminders_due(survey_round: Round) -> list[Invitation]:
+    return list(
+        survey_round.invitations.filter(revoked_at__isnull=True, sent_at__isnull=False)
+        .exclude(response__submitted_at__isnull=False)
+        .select_related("round__project__partnership", "agency")
+    )
+
+
+@transaction.atomic
+def round_send_reminders(*, actor: User | None, survey_round: Round) -> int:
+    """Remind everyone invited who has not submitted. actor None = the automatic schedule."""
+    invitations = reminders_due(survey_round)
+    now = timezone.now()
+    if actor is not None:
+        count = invitations_send(
+            actor=actor, survey_round=survey_round, invitations=invitations, reminder=True
+        )
+    else:
+        _enqueue_emails([_email_for(i, reminder=True) for i in invitations])
+        Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(reminded_at=now)
+        count = len(invitations)
+    Round.objects.filter(pk=survey_round.pk).update(reminders_sent_at=now)
+    return count
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
+    _require_officer_of(actor, invitation.round.project.partnership.authority_id)
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action="invitation.revoked",
+            obj=invitation,
+            authority=invitation.round.project.partnership.authority,
+        )
+    return invitation
+
+
+# --- The respondent journey -----------------------------------------------------------------
+class LinkProblem(Exception):
+    def __init__(self, kind: str, invitation: Invitation | None = None):
+        super().__init__(kind)
+        self.kind = kind  # "unknown", "revoked", "closed", "not_open"
+        self.invitation = invitation
+
+
+def invitation_check(invitation: Invitation, *, allow_submitted: bool = True) -> None:
+    if invitation.revoked_at is not None:
+        raise LinkProblem("revoked", invitation)
+    survey_round = invitation.round
+    today = timezone.localdate()
+    submitted = hasattr(invitation, "response") and invitation.response.is_submitted
+    if submitted and allow_submitted:
+        return
+    if survey_round.closed_at is not None or today > survey_round.closes_on:
+        raise LinkProblem("closed", invitation)
+    if today < survey_round.opens_on:
+        raise LinkProblem("not_open", invitation)
+
+
+def invitation_open(*, token: str) -> Invitation:
+    """The invitation a link's token belongs to; LinkProblem if it cannot be used."""
+    if not token or len(token) > 100:
+        raise LinkProblem("unknown")
+    digest = token_digest(token)
+    invitation = (
+        Invitation.objects.select_related("round", "round__project__partnership", "agency")
+        .filter(token_hash=digest)
+        .first()
+    )
+    if invitation is None or not digests_match(token, invitation.token_hash):
+        raise LinkProblem("unknown")
+    invitation_check(invitation)
+    if invitation.opened_at is None:
+        Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(
+            opened_at=timezone.now()
+        )
+    return invitation
+
+
+def response_start(*, invitation: Invitation) -> Response:
+    """The invitation's response, created on consent. Safe to call twice (two tabs)."""
+    invitation_check(invitation, allow_submitted=True)
+    try:
+        with transaction.atomic():
+            response, _created = Response.objects.get_or_create(
+                invitation=invitation,
+                defaults={
+                    "round_id": invitation.round_id,
+                    "agency_id": invitation.agency_id,
+                    "consented_at": timezone.now(),
+                },
+            )
+    except IntegrityError:  # another tab created it between our read and insert
+        response = Response.objects.get(invitation=invitation)
+    return response
+
+
+class ResponseLocked(Exception):
+    """The response was submitted (read-only) or the round has closed."""
+
+
+def _answer_fields(question: Question, value: Any) -> dict[str, Any]:
+    """Turn a validated form value into Answer columns."""
+    fields: dict[str, Any] = {
+        "value": None,
+        "dont_know": False,
+        "choice": "",
+        "text": "",
+        "ranking": None,
+    }
+    if question.type == QuestionType.LIKERT:
+        if value == "dk":
+            fields["dont_know"] = True
+        elif value not in (None, ""):
+            fields["value"] = int(value)
+    elif question.type == QuestionType.CHOICE:
+        fields["choice"] = value or ""
+    elif question.type == QuestionType.TEXT:
+        fields["text"] = value or ""
+    elif question.type == QuestionType.RANKING:
+        fields["ranking"] = value or None
+    return fields
+
+
+def _is_empty(fields: Mapping[str, Any]) -> bool:
+    return (
+        fields["value"] is None
+        and not fields["dont_know"]
+        and not fields["choice"]
+        and not fields["text"]
+        and not fields["ranking"]
+    )
+
+
+ANSWER_FIELDS = ["value", "dont_know", "choice", "text", "ranking"]
+
+
+def _store_answers(response: Response, questions: Iterable[Question], values: Mapping) -> None:
+    """Upsert the given answers in one statement; a cleared answer is deleted."""
+    upserts, cleared = [], []
+    for question in questions:
+        if question.code not in values:
+            continue
+        fields = _answer_fields(question, values[question.code])
+        if _is_empty(fields):
+            cleared.append(question.pk)
+        else:
+            upserts.append(Answer(response=response, question=question, **fields))
+    if cleared:
+        Answer.objects.filter(response=response, question_id__in=cleared).delete()
+    if upserts:
+        Answer.objects.bulk_create(
+            upserts,
+            update_conflicts=True,
+            unique_fields=["response", "question"],
+            update_fields=ANSWER_FIELDS,
+        )
+
+
+@transaction.atomic
+def response_save_section(
+    *, response: Response, section_position: int, questions: list[Question], values: Mapping
+) -> Response:
+    """Save one page of answers. Nothing is saved for a submitted response or a closed round."""
+    locked = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
+    if locked.is_submitted or not locked.round.is_open():
+        raise ResponseLocked
+    _store_answers(locked, questions, values)
+    locked.last_section = max(locked.last_section, section_position)
+    locked.save(update_fields=["last_section", "updated_at"])
+    return locked
+
+
+def missing_required(response: Response) -> list[Question]:
+    answered = set(response.answers.values_list("question_id", flat=True))
+    return [
+        q
+        for q in response.round.instrument.questions.filter(required=True).select_related("section")
+        if q.pk not in answered
+    ]
+
+
+def _request_scoring(round_id: int) -> None:
+    from reports.services import round_scoring_request
+
+    transaction.on_commit(lambda: round_scoring_request(round_id=round_id))
+
+
+@transaction.atomic
+def response_submit(*, response: Response) -> Response:
+    """Submit once. A double click, a second tab or a retry returns the same submission."""
+    locked = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
+    if locked.is_submitted:
+        return locked
+    if not locked.round.is_open():
+        raise ResponseLocked
+    missing = missing_required(locked)
+    if missing:
+        raise ValidationError(
+            _("Answer every required question before you submit: %(q)s")
+            % {"q": ", ".join(q.section.title for q in missing)},
+            code="incomplete",
+        )
+    locked.submitted_at = timezone.now()
+    locked.save(update_fields=["submitted_at", "updated_at"])
+    _request_scoring(locked.round_id)
+    return locked
+
+
+@transaction.atomic
+def response_enter_on_paper(
+    *, actor: User, survey_round: Round, agency: Agency, values: Mapping[str, Any]
+) -> Response:
+    """An officer keys in a paper questionnaire for an agency; it is submitted at once."""
+    partnership = survey_round.project.partnership
+    _require_officer_of(actor, partnership.authority_id)
+    if agency.authority_id != partnership.authority_id:
+        raise PermissionDenied(_("That agency belongs to another authority."))
+    questions = list(survey_round.instrument.questions.all())
+    missing = [q.code for q in questions if q.required and not values.get(q.code)]
+    if missing:
+        raise ValidationError(
+            _("Required questions are unanswered: %(q)s") % {"q": ", ".join(missing)}
+        )
+    now = timezone.now()
+    response = Response.objects.create(
+        round=survey_round,
+        agency=agency,
+        entered_by=actor,
+        consented_at=now,
+        submitted_at=now,
+        last_section=survey_round.instrument.sections.count(),
+    )
+    _store_answers(response, questions, values)
+    audit_record(
+        actor=actor,
+        action="response.entered_by_officer",
+        obj=response,
+        authority=partnership.authority,
+        data={"round": survey_round.pk, "agency": agency.pk},
+    )
+    _request_scoring(survey_round.pk)
+    return response

@@ -1,0 +1,211 @@
+"""Officer pages for surveys: questionnaire versions, rounds, invitations, paper entries."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partnerships import selectors as registry
+from partnerships.permissions import officer_required, reader_required
+from partnerships.views import _apply_service_errors, _form_page
+
+from . import selectors, services
+from .forms import InvitationForm, PaperResponseAgencyForm, QuestionnaireForm, RoundForm
+
+
+@reader_required
+@require_GET
+def instrument_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "surveys/instrument_list.html", {"instruments": selectors.instruments_all()}
+    )
+
+
+@reader_required
+@require_GET
+def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument, sections = selectors.instrument_with_questions(pk)
+    return render(
+        request,
+        "surveys/instrument_detail.html",
+        {"instrument": instrument, "sections": sections, "extra": _instrument_extra(instrument)},
+    )
+
+
+def _instrument_extra(instrument) -> dict:
+    """Reliability figures from the reports app, when it has computed them."""
+    try:
+        from reports.selectors import instrument_reliability
+    except ImportError:
+        return {}
+    return {"reliability": instrument_reliability(instrument)}
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def round_create(request: HttpRequest, project_pk: int) -> HttpResponse:
+    project = registry.project_for_user(request.user, project_pk)
+    form = RoundForm(request.POST or None, initial={"min_group_size": 3})
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey_round = services.round_open(
+                actor=request.user, project=project, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Survey round opened. Now add the people to invite."))
+            return redirect("surveys:round_detail", pk=survey_round.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Open a survey round for %(name)s") % {"name": project.name},
+        back_url=reverse("partnerships:project_detail", args=[project.pk]),
+    )
+
+
+@reader_required
+@require_GET
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    survey_round = selectors.round_for_user(request.user, pk)
+    status = selectors.round_status(survey_round)
+    return render(
+        request,
+        "surveys/round_detail.html",
+        {
+            "round": survey_round,
+            "status": status,
+            "status_labels": selectors.INVITATION_STATUS_LABELS,
+        },
+    )
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    survey_round = selectors.round_for_user(request.user, pk)
+    form = InvitationForm(request.POST or None, survey_round=survey_round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_add(
+                actor=request.user, survey_round=survey_round, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Invitee added. Send the invitations when you are ready."))
+            return redirect("surveys:round_detail", pk=pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Invite someone to %(title)s") % {"title": survey_round.title},
+        back_url=reverse("surveys:round_detail", args=[pk]),
+    )
+
+
+@officer_required
+@require_POST
+def invitations_from_memberships(request: HttpRequest, pk: int) -> HttpResponse:
+    survey_round = selectors.round_for_user(request.user, pk)
+    created, skipped = services.invitations_add_from_memberships(
+        actor=request.user, survey_round=survey_round
+    )
+    messages.success(
+        request,
+        ngettext("%(n)s agency contact invited.", "%(n)s agency contacts invited.", len(created))
+        % {"n": len(created)},
+    )
+    if skipped:
+        messages.error(
+            request,
+            _("These agencies have no contact e-mail, so nobody was invited: %(names)s")
+            % {"names": ", ".join(a.name for a in skipped)},
+        )
+    return redirect("surveys:round_detail", pk=pk)
+
+
+@officer_required
+@require_POST
+def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
+    survey_round = selectors.round_for_user(request.user, pk)
+    unsent = survey_round.invitations.filter(sent_at__isnull=True, revoked_at__isnull=True)
+    count = services.invitations_send(
+        actor=request.user, survey_round=survey_round, invitations=unsent.select_related("agency")
+    )
+    messages.success(
+        request,
+        ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", count) % {"n": count},
+    )
+    return redirect("surveys:round_detail", pk=pk)
+
+
+@officer_required
+@require_POST
+def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    survey_round = selectors.round_for_user(request.user, pk)
+    count = services.round_send_reminders(actor=request.user, survey_round=survey_round)
+    messages.success(
+        request,
+        ngettext("%(n)s reminder sent.", "%(n)s reminders sent.", count) % {"n": count},
+    )
+    return redirect("surveys:round_detail", pk=pk)
+
+
+@officer_required
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = selectors.invitation_for_user(request.user, pk)
+    count = services.invitations_send(
+        actor=request.user, survey_round=invitation.round, invitations=[invitation]
+    )
+    if count:
+        messages.success(
+            request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+        )
+    else:
+        messages.error(request, _("A revoked invitation cannot be sent."))
+    return redirect("surveys:round_detail", pk=invitation.round_id)
+
+
+@officer_required
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = selectors.invitation_for_user(request.user, pk)
+    services.invitation_revoke(actor=request.user, invitation=invitation)
+    messages.success(request, _("Invitation revoked: its link no longer works."))
+    return redirect("surveys:round_detail", pk=invitation.round_id)
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def paper_response(request: HttpRequest, pk: int) -> HttpResponse:
+    """Key in a paper questionnaire: every question on one page, for one agency."""
+    survey_round = selectors.round_for_user(request.user, pk)
+    questions = list(survey_round.instrument.questions.select_related("section"))
+    data = request.POST or None
+    agency_form = PaperResponseAgencyForm(data, survey_round=survey_round)
+    form = QuestionnaireForm(data, questions=questions, enforce_required=True)
+    if request.method == "POST" and agency_form.is_valid() and form.is_valid():
+        try:
+            services.response_enter_on_paper(
+                actor=request.user,
+                survey_round=survey_round,
+                agency=agency_form.cleaned_data["agency"],
+                values=form.answer_values(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Paper questionnaire saved and submitted."))
+            return redirect("surveys:round_detail", pk=pk)
+    return render(
+        request,
+        "surveys/paper_response.html",
+        {"round": survey_round, "agency_form": agency_form, "form": form, "questions": questions},
+    )
