@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev lint format bench worker clean
+.PHONY: run test install install-dev chromium lint format bench worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,13 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install-dev
+# Browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "Install Chromium first: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+test: install-dev chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

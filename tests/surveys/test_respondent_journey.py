@@ -29,7 +29,7 @@ def test_the_link_is_exchanged_for_a_session_and_the_token_leaves_the_url(client
     assert survey.invitation.opened_at is not None
     page = client.get(START)
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert survey.token not in page.content.decode()
 
 
