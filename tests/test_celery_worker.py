@@ -32,3 +32,21 @@ def test_a_task_runs_through_the_real_worker(worker):
     result = send_email.delay(subject="Hello", body="From the worker", to=["a@example.org"])
     assert result.get(timeout=30) == 1
     assert [m.subject for m in mail.outbox] == ["Hello"]
+
+
+def test_invitation_emails_go_out_through_the_real_worker(worker, cast, client):
+    import time
+
+    from django.urls import reverse
+
+    from tests import factories
+
+    survey_round = factories.survey_round(cast.project)
+    invitation, token = factories.invitation(survey_round, cast.agency)
+    client.force_login(cast.alice)
+    client.post(reverse("surveys:invitations_send", args=[survey_round.pk]))
+    deadline = time.monotonic() + 30
+    while not mail.outbox and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [m.to for m in mail.outbox] == [[invitation.email]]
+    assert f"/r/{token}/" in mail.outbox[0].body
