@@ -51,8 +51,15 @@ format: install-dev
 worker: install
 	$(BIN)/celery -A config worker --loglevel=INFO
 
+# Benchmarks build their own data in a separate PostgreSQL database on 127.0.0.1.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partnership_lens_bench
+
 bench: install-dev
-	$(BIN)/python manage.py bench
+	@createdb -h 127.0.0.1 -U postgres partnership_lens_bench 2>/dev/null || true
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_submissions
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

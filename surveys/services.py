@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from partnerships.audit import audit_record
 from partnerships.models import Agency, Project, User
 from partnerships.tasks import send_email
+from reports.services import round_scoring_request
 
 from .models import Answer, Instrument, Invitation, Question, QuestionType, Response, Round
 from .tokens import digests_match, new_salt, token_digest, token_for
@@ -389,17 +390,16 @@ def response_save_section(
 
 
 def missing_required(response: Response) -> list[Question]:
-    answered = set(response.answers.values_list("question_id", flat=True))
-    return [
-        q
-        for q in response.round.instrument.questions.filter(required=True).select_related("section")
-        if q.pk not in answered
-    ]
+    """Required questions this response has not answered (one query)."""
+    return list(
+        Question.objects.filter(instrument_id=response.round.instrument_id, required=True)
+        .exclude(answers__response=response)
+        .select_related("section")
+        .order_by("position")
+    )
 
 
 def _request_scoring(round_id: int) -> None:
-    from reports.services import round_scoring_request
-
     transaction.on_commit(lambda: round_scoring_request(round_id=round_id))
 
 
