@@ -217,8 +217,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.send_due_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Catches up scoring that could not be queued (broker down) or whose task was lost.
+    "score-stale-rounds": {"task": "reports.tasks.score_stale_rounds", "schedule": 300.0},
 }
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Our LOGGING (with the token filter) stays in charge inside worker processes too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 REMINDER_DAYS_BEFORE_CLOSE = env.int("REMINDER_DAYS_BEFORE_CLOSE", default=3)
+
+# --- Scoring --------------------------------------------------------------------------------
+# Submissions within this many seconds share one recomputation of their round's scorecard.
+SCORING_DELAY_SECONDS = env.int("SCORING_DELAY_SECONDS", default=10)
+RELIABILITY_DELAY_SECONDS = env.int("RELIABILITY_DELAY_SECONDS", default=60)
 
 # --- Security -------------------------------------------------------------------------------
 # HTTPS defaults on whenever DEBUG is off; set DJANGO_HTTPS=0 only behind plain-HTTP load tests.

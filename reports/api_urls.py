@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import api
+
+app_name = "reports_api"
+
+urlpatterns = [
+    path("rounds/<int:pk>/scorecard/", api.round_scorecard, name="round_scorecard"),
+]

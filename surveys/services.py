@@ -400,7 +400,8 @@ def missing_required(response: Response) -> list[Question]:
 
 
 def _request_scoring(round_id: int) -> None:
-    transaction.on_commit(lambda: round_scoring_request(round_id=round_id))
+    # The hook waits for this transaction to commit before it queues anything.
+    round_scoring_request(round_id=round_id)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from partnerships import selectors as registry
 from partnerships.permissions import officer_required, reader_required
 from partnerships.views import _apply_service_errors, _form_page
+from reports.selectors import instrument_reliability
 
 from . import selectors, services
 from .forms import InvitationForm, PaperResponseAgencyForm, QuestionnaireForm, RoundForm
@@ -34,17 +35,12 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "surveys/instrument_detail.html",
-        {"instrument": instrument, "sections": sections, "extra": _instrument_extra(instrument)},
+        {
+            "instrument": instrument,
+            "sections": sections,
+            "reliability": instrument_reliability(instrument.pk),
+        },
     )
-
-
-def _instrument_extra(instrument) -> dict:
-    """Reliability figures from the reports app, when it has computed them."""
-    try:
-        from reports.selectors import instrument_reliability
-    except ImportError:
-        return {}
-    return {"reliability": instrument_reliability(instrument)}
 
 
 @officer_required

@@ -55,6 +55,15 @@ def invitation(cast):
     return factories.invitation(survey_round(cast), cast.agency)[0]
 
 
+def scored_round(cast):
+    from reports.services import round_score
+
+    rnd = survey_round(cast)
+    factories.submitted_response(rnd, cast.agency)
+    round_score(round_id=rnd.pk)
+    return rnd
+
+
 READER = (302, 403, 200, 200, 200, 403)
 OFFICER_ONLY = (302, 403, 403, 200, 200, 403)
 OFFICER_OWN_OBJECT = (302, 403, 403, 200, 404, 403)
@@ -131,6 +140,8 @@ TABLE = [
     Row("surveys:respond_check", (403,) * 6),
     Row("surveys:respond_submit", (403,) * 6, method="post"),
     Row("surveys:respond_done", (403,) * 6),
+    # API: anonymous gets 403 (session authentication answers 403, not 401).
+    Row("reports_api:round_scorecard", (403, 403, 200, 200, 404, 403), scored_round),
 ]
 
 
@@ -151,8 +162,10 @@ def test_each_role_gets_the_expected_status(client, cast, row, role):
 def test_every_registry_url_is_in_the_table():
     """A new URL without a row here fails, so the table cannot silently fall behind."""
     from partnerships.urls import urlpatterns as registry_urls
+    from reports.api_urls import urlpatterns as api_urls
     from surveys.urls import urlpatterns as survey_urls
 
     names = {f"partnerships:{p.name}" for p in registry_urls}
     names |= {f"surveys:{p.name}" for p in survey_urls}
+    names |= {f"reports_api:{p.name}" for p in api_urls}
     assert names - {row.url_name for row in TABLE} == set()

@@ -225,3 +225,20 @@ def test_the_questionnaire_pages_show_every_version_and_question(client, cast):
     assert instrument in client.get(reverse("surveys:instrument_list")).context["instruments"]
     body = client.get(reverse("surveys:instrument_detail", args=[instrument.pk])).content.decode()
     assert "aims_1" in body and "participant_needs" in body
+
+
+def test_the_questionnaire_page_shows_reliability_once_ten_have_submitted(client, cast):
+    from reports.services import instrument_reliability_refresh, round_score
+
+    survey_round = factories.survey_round(cast.project)
+    for n in range(10):
+        factories.submitted_response(
+            survey_round, cast.agency, likert={f"aims_{i}": 1 + (n + i) % 5 for i in range(1, 7)}
+        )
+    client.force_login(cast.alice)
+    url = reverse("surveys:instrument_detail", args=[survey_round.instrument_id])
+    round_score(round_id=survey_round.pk)
+    instrument_reliability_refresh(instrument_id=survey_round.instrument_id)
+    body = client.get(url).content.decode()
+    assert "Cronbach" in body
+    assert "Over 10 submitted respondents" in body

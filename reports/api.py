@@ -1,0 +1,55 @@
+"""The scorecard API: thin views over reports.selectors."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import status
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from . import selectors
+
+# GET /api/v1/rounds/{id}/scorecard/ returns exactly these (issue 4).
+SCORECARD_FIELDS = (
+    "status",
+    "index",
+    "band",
+    "interval",
+    "uncertain",
+    "dimensions",
+    "kendall_w",
+    "chi_square",
+    "p_value",
+    "client_priority",
+    "rwg",
+    "divergent_items",
+    "agencies",
+    "n_agencies",
+    "n_respondents",
+    "scoring_version",
+    "instrument_version",
+    "computed_at",
+)
+
+
+class ReadsReports(BasePermission):
+    """Officers and managers; anyone else signed in gets 403 before any object is looked up."""
+
+    message = _("Only officers and managers can read scorecards.")
+
+    def has_permission(self, request: Request, view) -> bool:
+        return selectors.user_reads_reports(request.user)
+
+
+@api_view(["GET"])
+@permission_classes([IsAuthenticated, ReadsReports])
+def round_scorecard(request: Request, pk: int) -> Response:
+    rnd = selectors.round_for_user(request.user, pk)
+    scorecard = selectors.latest_scorecard(rnd)
+    if scorecard is None:
+        return Response({"detail": _("No scorecard yet")}, status=status.HTTP_404_NOT_FOUND)
+    data = selectors.scorecard_for_display(scorecard, rnd)
+    data["computed_at"] = data["computed_at"].isoformat()
+    return Response({field: data[field] for field in SCORECARD_FIELDS})

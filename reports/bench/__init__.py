@@ -1,0 +1,1 @@
+"""Benchmark of the scoring pipeline (``manage.py bench``): data generation and timings."""

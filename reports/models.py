@@ -1,0 +1,93 @@
+"""Stored scorecards (one row per computation, history kept) and scale reliability."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ScorecardStatus(models.TextChoices):
+    OK = "ok", _("Scored")
+    INSUFFICIENT = "insufficient", _("Insufficient responses")
+
+
+class Scorecard(models.Model):
+    """One computation of one round's scorecard. A recomputation adds a row; the latest wins.
+
+    `data` is reports.scoring.Scorecard.to_dict(), agencies labelled by id. The columns beside
+    it repeat what lists and filters need without reading the JSON.
+    """
+
+    round = models.ForeignKey(
+        "surveys.Round",
+        verbose_name=_("survey round"),
+        on_delete=models.CASCADE,
+        related_name="scorecards",
+    )
+    # When the answers were read (not when the row was written): the latest scorecard is the one
+    # that read the most recent state of the round.
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    scoring_version = models.CharField(_("scoring version"), max_length=20)
+    instrument_version = models.CharField(_("questionnaire version"), max_length=80)
+    status = models.CharField(_("status"), max_length=20, choices=ScorecardStatus.choices)
+    index = models.FloatField(_("connectedness index"), null=True, blank=True)
+    band = models.CharField(_("band"), max_length=30, blank=True)
+    uncertain = models.BooleanField(_("placement uncertain"), default=False)
+    n_agencies = models.PositiveIntegerField(_("agencies"))
+    n_respondents = models.PositiveIntegerField(_("respondents"))
+    submissions_seen = models.PositiveIntegerField(
+        _("submitted responses read"),
+        help_text=_("How many submitted responses this scorecard was computed from."),
+    )
+    data = models.JSONField(_("scorecard"))
+    # Per dimension, the sums Cronbach's alpha needs over this round's respondents, so the
+    # instrument's alpha is pooled over rounds instead of re-reading every answer (services).
+    alpha_sums = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+        ordering = ["-computed_at", "-id"]
+        indexes = [
+            models.Index(fields=["round", "-computed_at", "-id"], name="scorecard_round_latest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="scorecard_status_matches_index",
+                condition=Q(status="ok", index__isnull=False)
+                | Q(status="insufficient", index__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="scorecard_index_0_100",
+                condition=Q(index__isnull=True) | Q(index__gte=0, index__lte=100),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Scorecard {self.pk} of round {self.round_id}"
+
+
+class InstrumentReliability(models.Model):
+    """Cronbach's alpha per dimension over every submitted respondent of one questionnaire
+    version (MODEL.md step 13). Values are None until there are enough respondents."""
+
+    instrument = models.OneToOneField(
+        "surveys.Instrument",
+        verbose_name=_("questionnaire version"),
+        on_delete=models.CASCADE,
+        related_name="reliability",
+    )
+    n_respondents = models.PositiveIntegerField(_("respondents"), default=0)
+    alpha = models.JSONField(_("Cronbach's alpha by dimension"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    # Coalesces refreshes, as Round.scoring_queued coalesces scoring.
+    refresh_queued = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("scale reliability")
+        verbose_name_plural = _("scale reliability")
+
+    def __str__(self) -> str:
+        return f"Reliability of instrument {self.instrument_id}"

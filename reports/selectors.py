@@ -1,0 +1,96 @@
+"""Reads of scorecards: which rounds a user may see, and what of a scorecard may be shown."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from partnerships.models import Agency, Role, User
+from partnerships.selectors import partnerships_visible_to
+from surveys.models import Round
+
+from .models import InstrumentReliability, Scorecard
+
+READER_ROLES = (Role.OFFICER, Role.MANAGER)
+
+# Partnership-level figures, blanked when an anonymous round has fewer than k respondents.
+_PARTNERSHIP_FIGURES = ("index", "band", "interval", "kendall_w", "chi_square", "p_value")
+_PARTNERSHIP_MAPS = ("dimensions", "components", "rwg")
+
+
+def user_reads_reports(user: User) -> bool:
+    """Officers and managers read scorecards; partners and users without a role do not."""
+    return bool(
+        user.is_authenticated and user.authority_id is not None and user.role in READER_ROLES
+    )
+
+
+def rounds_visible_to(user: User) -> QuerySet[Round]:
+    if not user_reads_reports(user):
+        return Round.objects.none()
+    return Round.objects.filter(project__partnership__in=partnerships_visible_to(user))
+
+
+def round_for_user(user: User, pk: int) -> Round:
+    return get_object_or_404(rounds_visible_to(user).select_related("project__partnership"), pk=pk)
+
+
+def latest_scorecard(rnd: Round) -> Scorecard | None:
+    return rnd.scorecards.order_by("-computed_at", "-id").first()
+
+
+def instrument_reliability(instrument_id: int) -> InstrumentReliability | None:
+    return InstrumentReliability.objects.filter(instrument_id=instrument_id).first()
+
+
+def scorecard_for_display(scorecard: Scorecard, rnd: Round) -> dict[str, Any]:
+    """The scorecard as it may be shown for this round: the one place the small-number rule
+    is applied (the API and the dashboard both read through here).
+
+    Agencies are stored by id; here each entry of `agencies` gets `agency_id` and the agency's
+    current name in `agency`. The keys of each divergent item's `agency_means` stay agency ids
+    (as strings), matching `agency_id`.
+
+    Anonymous rounds show no group smaller than the round's k (min_group_size):
+    * an agency with fewer than k respondents loses every agency-level figure: its entry in
+      `agencies` and its mean in every divergent item;
+    * with fewer than k respondents in the whole round, the partnership figures describe a group
+      smaller than k too, so they are blanked and the status reads "insufficient".
+    Attributed rounds show everything.
+    """
+    data = copy.deepcopy(scorecard.data)
+    data["computed_at"] = scorecard.computed_at
+    agencies = data.get("agencies", [])
+    if rnd.is_anonymous:
+        k = rnd.min_group_size
+        agencies = [a for a in agencies if a["n_respondents"] >= k]
+        shown = {a["agency"] for a in agencies}
+        for item in data.get("divergent_items", []):
+            item["agency_means"] = {
+                agency: mean for agency, mean in item["agency_means"].items() if agency in shown
+            }
+        if data.get("n_respondents", 0) < k:
+            _blank_partnership_figures(data)
+            agencies = []
+    names = dict(
+        Agency.objects.filter(pk__in=[int(a["agency"]) for a in agencies]).values_list("pk", "name")
+    )
+    data["agencies"] = [
+        {**a, "agency_id": int(a["agency"]), "agency": names.get(int(a["agency"]), "")}
+        for a in agencies
+    ]
+    return data
+
+
+def _blank_partnership_figures(data: dict[str, Any]) -> None:
+    data["status"] = "insufficient"
+    data["uncertain"] = False
+    data["client_priority"] = None
+    for key in _PARTNERSHIP_FIGURES:
+        data[key] = None
+    for key in _PARTNERSHIP_MAPS:
+        data[key] = dict.fromkeys(data.get(key, {}))
+    data["divergent_items"] = []

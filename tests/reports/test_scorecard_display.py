@@ -1,0 +1,110 @@
+"""scorecard_for_display and the round selectors: what of a scorecard may be shown, to whom."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from reports.selectors import (
+    latest_scorecard,
+    round_for_user,
+    rounds_visible_to,
+    scorecard_for_display,
+)
+from reports.services import round_score
+from tests import factories
+from tests.reports.test_round_score import agencies
+
+
+@pytest.fixture
+def anonymous_round(cast):
+    return factories.survey_round(cast.project, reporting_mode="anonymous", min_group_size=3)
+
+
+def respond(rnd, agency, n: int, likert: int = 4) -> None:
+    for _ in range(n):
+        factories.submitted_response(rnd, agency, likert=likert)
+
+
+def test_agencies_carry_their_id_and_current_name(cast):
+    rnd = factories.survey_round(cast.project)
+    youth, college = agencies(cast, ["Youth", "College"])
+    respond(rnd, youth, 1)
+    respond(rnd, college, 1)
+    scorecard = round_score(round_id=rnd.pk)
+    youth.name = "Youth Service"
+    youth.save()
+
+    shown = scorecard_for_display(scorecard, rnd)
+
+    assert {(a["agency_id"], a["agency"]) for a in shown["agencies"]} == {
+        (youth.pk, "Youth Service"),
+        (college.pk, "College"),
+    }
+    assert scorecard.data["agencies"][0]["agency"] in {str(youth.pk), str(college.pk)}  # stored
+
+
+def test_the_stored_scorecard_is_not_changed(cast, anonymous_round):
+    youth, college = agencies(cast, ["Youth", "College"])
+    respond(anonymous_round, youth, 3)
+    respond(anonymous_round, college, 1)
+    scorecard = round_score(round_id=anonymous_round.pk)
+    before = scorecard.data
+
+    scorecard_for_display(scorecard, anonymous_round)
+
+    assert scorecard.data == before and len(before["agencies"]) == 2
+
+
+def test_an_agency_of_exactly_k_is_shown(cast, anonymous_round):
+    youth, college = agencies(cast, ["Youth", "College"])
+    respond(anonymous_round, youth, 3)
+    respond(anonymous_round, college, 2, likert=2)
+    shown = scorecard_for_display(round_score(round_id=anonymous_round.pk), anonymous_round)
+    assert [a["agency"] for a in shown["agencies"]] == ["Youth"]
+
+
+def test_fewer_than_k_respondents_in_all_hides_the_partnership_figures(cast, anonymous_round):
+    # Two people, one per agency, k = 3: the partnership "mean" is two people's answers, and
+    # each of them could work out the other's. Nothing but the counts is shown.
+    youth, college = agencies(cast, ["Youth", "College"])
+    respond(anonymous_round, youth, 1, likert=5)
+    respond(anonymous_round, college, 1, likert=1)
+    scorecard = round_score(round_id=anonymous_round.pk)
+    assert scorecard.status == "ok"
+
+    shown = scorecard_for_display(scorecard, anonymous_round)
+
+    assert shown["status"] == "insufficient"
+    assert shown["index"] is shown["band"] is shown["interval"] is shown["kendall_w"] is None
+    assert set(shown["dimensions"].values()) == {None} == set(shown["rwg"].values())
+    assert shown["agencies"] == [] and shown["divergent_items"] == []
+    assert (shown["n_agencies"], shown["n_respondents"]) == (2, 2)
+
+
+def test_an_attributed_round_with_two_people_shows_everything(cast):
+    rnd = factories.survey_round(cast.project)
+    youth, college = agencies(cast, ["Youth", "College"])
+    respond(rnd, youth, 1, likert=5)
+    respond(rnd, college, 1, likert=1)
+    shown = scorecard_for_display(round_score(round_id=rnd.pk), rnd)
+    assert shown["status"] == "ok" and len(shown["agencies"]) == 2
+
+
+def test_latest_scorecard_is_none_before_any_scoring(cast):
+    assert latest_scorecard(factories.survey_round(cast.project)) is None
+
+
+def test_rounds_visible_to_each_role(cast):
+    own = factories.survey_round(cast.project)
+    unassigned = factories.survey_round(factories.project(cast.unassigned_partnership))
+    other = factories.survey_round(cast.other_project)
+
+    assert set(rounds_visible_to(cast.alice)) == {own, unassigned}
+    assert set(rounds_visible_to(cast.mo)) == {own}
+    assert set(rounds_visible_to(cast.oscar)) == {other}
+    assert not rounds_visible_to(cast.priya).exists()
+    assert not rounds_visible_to(cast.sam).exists()
+    assert round_for_user(cast.mo, own.pk) == own
+    with pytest.raises(Http404):
+        round_for_user(cast.mo, unassigned.pk)
