@@ -17,4 +17,5 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("", include("partnerships.urls")),
     path("", include("surveys.urls")),
+    path("", include("reports.urls")),
 ]

@@ -136,10 +136,19 @@ class ProjectForm(forms.ModelForm):
         pass
 
 
+class FilterFormMixin:
+    """Bootstrap classes on a GET filter form's widgets (it is laid out by a shared partial)."""
+
+    def style_widgets(self) -> None:
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
+
+
 STATUS_CHOICES = [("active", _("Active")), ("archived", _("Archived")), ("all", _("All"))]
 
 
-class PartnershipFilterForm(forms.Form):
+class PartnershipFilterForm(FilterFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     programme = forms.ChoiceField(label=_("Programme"), required=False)
     level = forms.ChoiceField(
@@ -152,12 +161,16 @@ class PartnershipFilterForm(forms.Form):
         self.fields["programme"].choices = [("", _("Any programme"))] + [(p, p) for p in programmes]
 
 
-class AgencyFilterForm(forms.Form):
+class AgencyFilterForm(FilterFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     agency_type = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("Any type")), *AgencyType.choices]
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
 
 
 class AgencyImportForm(forms.Form):

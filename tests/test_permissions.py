@@ -140,6 +140,11 @@ TABLE = [
     Row("surveys:respond_check", (403,) * 6),
     Row("surveys:respond_submit", (403,) * 6, method="post"),
     Row("surveys:respond_done", (403,) * 6),
+    # Dashboards and exports: officers and managers of this authority.
+    Row("reports:authority_overview", READER),
+    Row("reports:project_dashboard", READER_OWN_OBJECT, attr("project")),
+    Row("reports:project_scores_csv", READER_OWN_OBJECT, attr("project")),
+    Row("reports:round_responses_csv", READER_OWN_OBJECT, survey_round),
     # API: anonymous gets 403 (session authentication answers 403, not 401).
     Row("reports_api:round_scorecard", (403, 403, 200, 200, 404, 403), scored_round),
 ]
@@ -163,9 +168,11 @@ def test_every_registry_url_is_in_the_table():
     """A new URL without a row here fails, so the table cannot silently fall behind."""
     from partnerships.urls import urlpatterns as registry_urls
     from reports.api_urls import urlpatterns as api_urls
+    from reports.urls import urlpatterns as report_urls
     from surveys.urls import urlpatterns as survey_urls
 
     names = {f"partnerships:{p.name}" for p in registry_urls}
     names |= {f"surveys:{p.name}" for p in survey_urls}
     names |= {f"reports_api:{p.name}" for p in api_urls}
+    names |= {f"reports:{p.name}" for p in report_urls}
     assert names - {row.url_name for row in TABLE} == set()

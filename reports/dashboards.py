@@ -1,0 +1,291 @@
+"""Reads for the dashboards: stored scorecards only, in a constant number of queries.
+
+Nothing here recomputes a score: a page's time does not grow with the number of responses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from partnerships.models import AgencyType, Partnership, Project, User
+from partnerships.selectors import partnerships_visible_to, project_for_user
+from surveys.models import Invitation, Question, QuestionType, Response, Round
+
+from . import scoring
+from .models import Scorecard
+from .selectors import scorecard_for_display
+
+BAND_LABELS = {code: label for code, label, _low, _high in scoring.BANDS}
+INDEX_COMPONENTS = scoring.INDEX_COMPONENTS
+WEAK_COMPONENTS_SHOWN = 3
+
+
+def band_label(code: str | None) -> str:
+    return _(BAND_LABELS[code]) if code in BAND_LABELS else _("Insufficient responses")
+
+
+def _latest_scorecard_ids(rounds) -> dict[int, int]:
+    latest = Scorecard.objects.filter(round=OuterRef("pk")).order_by("-computed_at", "-id")
+    return {
+        row["pk"]: row["latest"]
+        for row in rounds.annotate(latest=Subquery(latest.values("pk")[:1])).values("pk", "latest")
+        if row["latest"]
+    }
+
+
+def _shown_index(scorecard: Scorecard, rnd: Round) -> float | None:
+    """The index as it may be shown: none for an anonymous round with fewer than k people."""
+    if rnd.is_anonymous and scorecard.n_respondents < rnd.min_group_size:
+        return None
+    return scorecard.index
+
+
+@dataclass
+class RoundPoint:
+    round: Round
+    index: float | None
+    band: str | None
+    components: dict[str, float | None]
+
+    @property
+    def band_label(self) -> str:
+        return band_label(self.band if self.index is not None else None)
+
+
+@dataclass
+class ProjectDashboard:
+    project: Project
+    rounds: list[Round]
+    current: Round | None
+    data: dict[str, Any] | None
+    labels: dict[str, str]
+    components: list[tuple[str, str, float | None]] = field(default_factory=list)
+    structure: float | None = None
+    heatmap: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    discussion: list[dict[str, Any]] = field(default_factory=list)
+    work_on: list[tuple[str, str]] = field(default_factory=list)
+    trend: list[RoundPoint] = field(default_factory=list)
+    scorecards: dict[int, Scorecard] = field(default_factory=dict)
+    invited: int = 0
+    submitted: int = 0
+    on_paper: int = 0
+
+    @property
+    def response_rate(self) -> int | None:
+        return round(100 * self.submitted / self.invited) if self.invited else None
+
+    @property
+    def band_label(self) -> str:
+        return band_label(self.data.get("band") if self.data else None)
+
+
+def project_dashboard(user: User, project_pk: int, round_pk: int | None = None) -> ProjectDashboard:
+    project = project_for_user(user, project_pk)
+    rounds = list(
+        Round.objects.filter(project=project)
+        .select_related("instrument")
+        .order_by("opens_on", "pk")
+    )
+    latest_ids = _latest_scorecard_ids(Round.objects.filter(project=project))
+    scorecards = {s.round_id: s for s in Scorecard.objects.filter(pk__in=latest_ids.values())}
+    if round_pk is not None:
+        current = next((r for r in rounds if r.pk == round_pk), None)
+        if current is None:
+            raise Http404
+    else:
+        scored = [r for r in rounds if r.pk in scorecards]
+        current = scored[-1] if scored else (rounds[-1] if rounds else None)
+    labels = dict(current.instrument.components) if current else {}
+    dashboard = ProjectDashboard(
+        project=project,
+        rounds=rounds,
+        current=current,
+        data=None,
+        labels=labels,
+        scorecards=scorecards,
+    )
+    dashboard.trend = [
+        RoundPoint(
+            round=r,
+            index=_shown_index(scorecards[r.pk], r),
+            band=scorecards[r.pk].band or None,
+            components=scorecards[r.pk].data.get("components", {}),
+        )
+        for r in rounds
+        if r.pk in scorecards
+    ]
+    if current is None:
+        return dashboard
+    _response_counts(dashboard, current)
+    scorecard = scorecards.get(current.pk)
+    if scorecard is None:
+        return dashboard
+    data = scorecard_for_display(scorecard, current)
+    dashboard.data = data
+    _fill_from_scorecard(dashboard, data, current)
+    return dashboard
+
+
+def _response_counts(dashboard: ProjectDashboard, current: Round) -> None:
+    counts = Invitation.objects.filter(round=current, revoked_at__isnull=True).aggregate(
+        invited=Count("pk"),
+        submitted=Count("pk", filter=Q(response__submitted_at__isnull=False)),
+    )
+    dashboard.invited, dashboard.submitted = counts["invited"], counts["submitted"]
+    dashboard.on_paper = Response.objects.filter(
+        round=current, invitation__isnull=True, submitted_at__isnull=False
+    ).count()
+
+
+def _fill_from_scorecard(dashboard: ProjectDashboard, data: dict, current: Round) -> None:
+    labels = dashboard.labels
+    components = data.get("components") or {}
+    dashboard.components = [
+        (code, labels.get(code, code), components.get(code)) for code in INDEX_COMPONENTS
+    ]
+    dashboard.structure = (data.get("dimensions") or {}).get("structure")
+    dashboard.heatmap = [
+        {
+            "agency": a["agency"],
+            "n_respondents": a["n_respondents"],
+            "cells": [(code, a["dimensions"].get(code)) for code in scoring.DIMENSIONS],
+        }
+        for a in data.get("agencies", [])
+    ]
+    questions = {
+        q.code: q
+        for q in Question.objects.filter(instrument_id=current.instrument_id).only(
+            "code", "text", "type", "options", "dimension"
+        )
+    }
+    ranking = next((q for q in questions.values() if q.type == QuestionType.RANKING), None)
+    options = ranking.options if ranking else []
+    dashboard.outcomes = [
+        {
+            "code": o["code"],
+            "label": o["label"],
+            "participant_defined": o.get("participant_defined", False),
+            "ranks": [
+                (a["agency"], (a.get("ranking") or {}).get(o["code"])) for a in data["agencies"]
+            ],
+        }
+        for o in options
+    ]
+    names = {str(a["agency_id"]): a["agency"] for a in data.get("agencies", [])}
+    dashboard.discussion = [
+        {
+            **item,
+            "text": questions[item["code"]].text if item["code"] in questions else item["code"],
+            "dimension_label": labels.get(item["dimension"], item["dimension"]),
+            "means": [(names.get(k, k), v) for k, v in sorted(item["agency_means"].items())],
+        }
+        for item in data.get("divergent_items", [])
+    ]
+    guidance = current.instrument.guidance or {}
+    scored = [(value, code) for code, _label, value in dashboard.components if value is not None]
+    weakest = [code for _value, code in sorted(scored)[:WEAK_COMPONENTS_SHOWN]]
+    dashboard.work_on = [(labels.get(c, c), guidance[c]) for c in weakest if c in guidance]
+    if dashboard.structure is not None and dashboard.structure < 0.5 and "structure" in guidance:
+        dashboard.work_on.append((labels.get("structure", "structure"), guidance["structure"]))
+
+
+# --- Authority overview ---------------------------------------------------------------------
+SORTS = {
+    "name": ("name",),
+    "-name": ("-name",),
+    "index": (F("index").asc(nulls_last=True), "name"),
+    "-index": (F("index").desc(nulls_last=True), "name"),
+    "date": (F("last_round_date").asc(nulls_last=True), "name"),
+    "-date": (F("last_round_date").desc(nulls_last=True), "name"),
+}
+
+
+@dataclass
+class OverviewRow:
+    partnership: Partnership
+    index: float | None
+    band: str | None
+    uncertain: bool
+    last_round: str
+    last_round_date: Any
+    n_agencies: int
+
+    @property
+    def band_label(self) -> str:
+        return band_label(self.band)
+
+
+def authority_overview(
+    user: User,
+    *,
+    programme: str = "",
+    agency_type: str = "",
+    band: str = "",
+    sort: str = "name",
+) -> list[OverviewRow]:
+    """Every visible partnership with its latest scorecard: two queries whatever the size."""
+    latest = Scorecard.objects.filter(round__project__partnership=OuterRef("pk")).order_by(
+        "-round__opens_on", "-computed_at", "-id"
+    )
+    partnerships = (
+        partnerships_visible_to(user)
+        .filter(active=True)
+        .annotate(
+            latest_scorecard=Subquery(latest.values("pk")[:1]),
+            index=Subquery(latest.values("index")[:1]),
+            last_round_date=Subquery(latest.values("round__opens_on")[:1]),
+            n_agencies=Count(
+                "memberships", filter=Q(memberships__left_on__isnull=True), distinct=True
+            ),
+        )
+    )
+    if programme:
+        partnerships = partnerships.filter(programme__iexact=programme)
+    if agency_type in AgencyType.values:
+        partnerships = partnerships.filter(
+            memberships__agency__agency_type=agency_type, memberships__left_on__isnull=True
+        ).distinct()
+    partnerships = list(partnerships.order_by(*SORTS.get(sort, SORTS["name"])))
+    scorecards = {
+        s.pk: s
+        for s in Scorecard.objects.filter(
+            pk__in=[p.latest_scorecard for p in partnerships if p.latest_scorecard]
+        )
+        .select_related("round")
+        .only(
+            "index",
+            "band",
+            "uncertain",
+            "n_respondents",
+            "round__title",
+            "round__opens_on",
+            "round__reporting_mode",
+            "round__min_group_size",
+        )
+    }
+    rows = []
+    for p in partnerships:
+        s = scorecards.get(p.latest_scorecard)
+        index = _shown_index(s, s.round) if s else None
+        rows.append(
+            OverviewRow(
+                partnership=p,
+                index=index,
+                band=(s.band or None) if index is not None else None,
+                uncertain=bool(s and index is not None and s.uncertain),
+                last_round=s.round.title if s else "",
+                last_round_date=s.round.opens_on if s else None,
+                n_agencies=p.n_agencies,
+            )
+        )
+    if band == "insufficient":
+        rows = [r for r in rows if r.index is None]
+    elif band:
+        rows = [r for r in rows if r.band == band]
+    return rows

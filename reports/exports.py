@@ -1,0 +1,179 @@
+"""CSV exports, streamed from the database, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from surveys.models import Answer, QuestionType, Response, Round
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """Neutralise a cell a spreadsheet would run as a formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    for row in rows:
+        yield writer.writerow([safe_cell(v) for v in row])
+
+
+def _cell(qtype: str, value: int | None, dont_know: bool, choice: str, text: str) -> Any:
+    if qtype == QuestionType.LIKERT:
+        return "dk" if dont_know else ("" if value is None else value)
+    return choice if qtype == QuestionType.CHOICE else text
+
+
+def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
+    """One row per submitted response, one column per question (a ranking: one per option).
+
+    Anonymous rounds follow the small-number rule: an agency with fewer than k submitted
+    responses is not named, and no names or e-mail addresses are ever exported.
+    """
+    questions = list(survey_round.instrument.questions.order_by("position"))
+    columns: list[tuple[int, str, str | None]] = []  # (question id, type, option code)
+    header = ["response", "agency", "submitted_at", "entered_on_paper"]
+    for q in questions:
+        if q.type == QuestionType.RANKING:
+            for option in q.options:
+                columns.append((q.pk, q.type, option["code"]))
+                header.append(f"{q.code}.{option['code']}")
+        else:
+            columns.append((q.pk, q.type, None))
+            header.append(q.code)
+    yield header
+
+    submitted = Response.objects.filter(round=survey_round, submitted_at__isnull=False)
+    agency_names = dict(submitted.values_list("agency_id", "agency__name").distinct())
+    if survey_round.is_anonymous:
+        counts: dict[int, int] = {}
+        for agency_id in submitted.values_list("agency_id", flat=True):
+            counts[agency_id] = counts.get(agency_id, 0) + 1
+        hidden = _("(group smaller than %(k)s)") % {"k": survey_round.min_group_size}
+        agency_names = {
+            a: (name if counts.get(a, 0) >= survey_round.min_group_size else hidden)
+            for a, name in agency_names.items()
+        }
+    position = {(qid, code): i for i, (qid, _t, code) in enumerate(columns)}
+    types = {q.pk: q.type for q in questions}
+    answers = (
+        Answer.objects.filter(response__round=survey_round, response__submitted_at__isnull=False)
+        .order_by("response_id")
+        .values_list(
+            "response_id",
+            "response__agency_id",
+            "response__submitted_at",
+            "response__entered_by_id",
+            "question_id",
+            "value",
+            "dont_know",
+            "choice",
+            "text",
+            "ranking",
+        )
+        .iterator(chunk_size=5000)
+    )
+    current = None
+    row: list[Any] = []
+    for rid, agency_id, submitted_at, entered_by, qid, value, dk, choice, text, ranking in answers:
+        if rid != current:
+            if current is not None:
+                yield row
+            current = rid
+            row = [
+                rid,
+                agency_names.get(agency_id, ""),
+                submitted_at.isoformat(),
+                "yes" if entered_by else "no",
+            ] + [""] * len(columns)
+        qtype = types[qid]
+        if qtype == QuestionType.RANKING:
+            for code, rank in (ranking or {}).items():
+                index = position.get((qid, code))
+                if index is not None:
+                    row[4 + index] = rank
+        else:
+            index = position[(qid, None)]
+            row[4 + index] = _cell(qtype, value, dk, choice, text)
+    if current is not None:
+        yield row
+
+
+SCORE_HEADER = [
+    "round",
+    "opens_on",
+    "closes_on",
+    "status",
+    "index",
+    "band",
+    "interval_low",
+    "interval_high",
+    "uncertain",
+    "aims",
+    "outcomes",
+    "client_focus",
+    "information",
+    "awareness",
+    "structure",
+    "kendall_w",
+    "chi_square",
+    "p_value",
+    "client_priority",
+    "n_agencies",
+    "n_respondents",
+    "scoring_version",
+    "instrument_version",
+    "computed_at",
+]
+
+
+def project_scores_rows(points: list[tuple[Round, dict[str, Any]]]) -> Iterator[list[Any]]:
+    """One row per scored round of a project, from scorecards already made displayable."""
+    yield SCORE_HEADER
+    for rnd, data in points:
+        dims = data.get("dimensions") or {}
+        interval = data.get("interval") or [None, None]
+        yield [
+            rnd.title,
+            rnd.opens_on.isoformat(),
+            rnd.closes_on.isoformat(),
+            data.get("status"),
+            data.get("index"),
+            data.get("band"),
+            interval[0],
+            interval[1],
+            data.get("uncertain"),
+            *(
+                dims.get(d)
+                for d in (
+                    "aims",
+                    "outcomes",
+                    "client_focus",
+                    "information",
+                    "awareness",
+                    "structure",
+                )
+            ),
+            data.get("kendall_w"),
+            data.get("chi_square"),
+            data.get("p_value"),
+            data.get("client_priority"),
+            data.get("n_agencies"),
+            data.get("n_respondents"),
+            data.get("scoring_version"),
+            data.get("instrument_version"),
+            data["computed_at"].isoformat() if data.get("computed_at") else "",
+        ]

@@ -1,0 +1,207 @@
+"""Managers and officers read a project's dashboard and the authority overview."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports.services import round_score
+from tests import factories
+
+CONNECTED = 5
+DISCONNECTED = 1
+MAX_QUERIES = 15
+
+
+def _likert(pole: int, instrument) -> dict[str, int]:
+    """Every item answered at one pole (reverse-keyed items the other way round)."""
+    return {
+        q.code: (6 - pole if q.reverse else pole)
+        for q in instrument.questions.filter(type="likert")
+    }
+
+
+# Disconnected agencies each put a different own target first and the young people's last.
+OWN_TARGET_ORDERS = [
+    ["reduce_offending", "ete_participation", "self_confidence", "healthy_lifestyles",
+     "stable_housing", "reduce_teenage_pregnancy", "agency_targets", "participant_needs"],
+    ["ete_participation", "agency_targets", "reduce_teenage_pregnancy", "stable_housing",
+     "reduce_offending", "healthy_lifestyles", "self_confidence", "participant_needs"],
+]  # fmt: skip
+
+
+def _scored_round(cast, *, pole=CONNECTED, agencies=None, people=1, **round_fields):
+    rnd = factories.survey_round(cast.project, **round_fields)
+    agencies = agencies or [cast.agency, _college(cast)]
+    for n, agency in enumerate(agencies):
+        ranking = OWN_TARGET_ORDERS[n % 2] if pole == DISCONNECTED else None
+        for _ in range(people):
+            factories.submitted_response(
+                rnd, agency, likert=_likert(pole, rnd.instrument), ranking=ranking
+            )
+    round_score(round_id=rnd.pk)
+    return rnd
+
+
+def _college(cast):
+    return cast.partnership.memberships.get(agency__name="Northshire College").agency
+
+
+def _dashboard(client, cast, **params):
+    return client.get(reverse("reports:project_dashboard", args=[cast.project.pk]), params)
+
+
+def test_a_connected_partnership_is_shown_on_the_continuum(client, cast):
+    _scored_round(cast)
+    client.force_login(cast.mo)
+    response = _dashboard(client, cast)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<strong>Connected</strong>" in body
+    assert (
+        'role="img"' in body
+    )  # the continuum and component charts are SVG with a text alternative
+    assert "Show the data for this chart" in body
+    d = response.context["d"]
+    assert d.data["index"] >= 80
+    assert [code for code, _label, _value in d.components][-2:] == ["kendall_w", "client_priority"]
+    assert d.structure is not None  # shown apart, as a sustainability risk
+
+
+def test_one_agency_gives_insufficient_responses_not_a_number(client, cast):
+    _scored_round(cast, agencies=[cast.agency])
+    client.force_login(cast.alice)
+    body = _dashboard(client, cast).content.decode()
+    assert "Insufficient responses" in body
+    assert "out of 100" not in body
+
+
+def test_a_disconnected_partnership_gets_guidance_on_its_weakest_components(client, cast):
+    _scored_round(cast, pole=DISCONNECTED)
+    client.force_login(cast.alice)
+    d = _dashboard(client, cast).context["d"]
+    assert d.data["index"] <= 20
+    assert len(d.work_on) >= 3
+    guidance = d.current.instrument.guidance
+    assert all(text in guidance.values() for _label, text in d.work_on)
+
+
+def test_the_heatmap_and_priority_matrix_name_agencies_in_attributed_rounds(client, cast):
+    _scored_round(cast)
+    client.force_login(cast.mo)
+    response = _dashboard(client, cast)
+    heat_agencies = {row["agency"] for row in response.context["heat_rows"]}
+    assert heat_agencies == {"Northshire Youth Service", "Northshire College"}
+    outcomes = response.context["d"].outcomes
+    first = next(o for o in outcomes if o["code"] == "participant_needs")
+    assert {rank for _agency, rank in first["ranks"]} == {1}
+
+
+def test_anonymous_rounds_hide_agencies_below_k_everywhere(client, cast):
+    rnd = _scored_round(cast, reporting_mode="anonymous", min_group_size=3, people=1)
+    factories.submitted_response(rnd, cast.agency)
+    factories.submitted_response(rnd, cast.agency)
+    round_score(round_id=rnd.pk)
+    client.force_login(cast.alice)
+    response = _dashboard(client, cast)
+    heat_agencies = {row["agency"] for row in response.context["heat_rows"]}
+    assert heat_agencies == {"Northshire Youth Service"}  # 3 people; the college has 1
+    body = response.content.decode()
+    assert "Northshire College" not in body.split("h-heat")[1].split("h-trend")[0]
+    csv_body = b"".join(
+        client.get(reverse("reports:round_responses_csv", args=[rnd.pk])).streaming_content
+    ).decode()
+    assert "Northshire College" not in csv_body
+    assert "(group smaller than 3)" in csv_body
+
+
+def test_the_trend_shows_every_scored_round(client, cast):
+    _scored_round(cast, pole=DISCONNECTED, title="First")
+    _scored_round(cast, pole=CONNECTED, title="Second")
+    client.force_login(cast.mo)
+    response = _dashboard(client, cast)
+    assert [p.round.title for p in response.context["d"].trend] == ["First", "Second"]
+    assert response.context["trend_chart"]
+
+
+def test_an_earlier_round_can_be_chosen_and_an_unknown_one_is_404(client, cast):
+    first = _scored_round(cast, pole=DISCONNECTED, title="First")
+    _scored_round(cast, title="Second")
+    client.force_login(cast.mo)
+    assert _dashboard(client, cast, round=first.pk).context["d"].current == first
+    other = factories.survey_round(cast.other_project)
+    assert _dashboard(client, cast, round=other.pk).status_code == 404
+
+
+def test_dashboard_query_count_is_the_same_at_two_sizes(client, cast):
+    counts = []
+    for size in (1, 3):
+        project = factories.project(cast.partnership, f"Sized {size}")
+        agencies = [factories.agency(cast.authority, f"A{size}-{n}") for n in range(3 * size)]
+        for agency in agencies:
+            factories.membership(cast.partnership, agency)
+        for n in range(size * 2):
+            rnd = factories.survey_round(project, title=f"R{n}")
+            for agency in agencies:
+                for _ in range(size):
+                    factories.submitted_response(rnd, agency)
+            round_score(round_id=rnd.pk)
+        client.force_login(cast.alice)
+        url = reverse("reports:project_dashboard", args=[project.pk])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= MAX_QUERIES
+
+
+def test_overview_query_count_is_the_same_at_two_sizes(client, cast):
+    counts = []
+    for size in (2, 6):
+        for n in range(size):
+            partnership = factories.partnership(cast.authority, f"P{size}-{n}")
+            project = factories.project(partnership)
+            a, b = (factories.agency(cast.authority, f"P{size}-{n}-{m}") for m in range(2))
+            factories.membership(partnership, a)
+            factories.membership(partnership, b)
+            rnd = factories.survey_round(project)
+            factories.submitted_response(rnd, a)
+            factories.submitted_response(rnd, b)
+            round_score(round_id=rnd.pk)
+        client.force_login(cast.mo)
+        cast.mo.sees_whole_authority = True
+        cast.mo.save()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("reports:authority_overview"))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= MAX_QUERIES
+
+
+def test_the_overview_places_filters_and_sorts_partnerships(client, cast):
+    _scored_round(cast, pole=CONNECTED)
+    other = factories.project(cast.unassigned_partnership, "Other project")
+    rnd = factories.survey_round(other)
+    for n, agency in enumerate((cast.agency, _college(cast))):
+        factories.submitted_response(
+            rnd, agency, likert=_likert(DISCONNECTED, rnd.instrument), ranking=OWN_TARGET_ORDERS[n]
+        )
+    round_score(round_id=rnd.pk)
+    client.force_login(cast.alice)
+    url = reverse("reports:authority_overview")
+    names = lambda r: [row.partnership.name for row in r.context["rows"]]  # noqa: E731
+    assert names(client.get(url, {"sort": "-index"})) == [
+        "Eastfield New Start",
+        "Riverside Safer Streets",
+    ]
+    assert names(client.get(url, {"band": "disconnected"})) == ["Riverside Safer Streets"]
+    assert names(client.get(url, {"programme": "New Start"})) == ["Eastfield New Start"]
+    assert names(client.get(url, {"agency_type": "fe_college"})) == ["Eastfield New Start"]
+    body = client.get(url).content.decode()
+    assert "2 partnerships: 1 Disconnected, 1 Connected" in body
+
+
+def test_the_overview_never_shows_another_authority(client, cast):
+    client.force_login(cast.oscar)
+    rows = client.get(reverse("reports:authority_overview")).context["rows"]
+    assert [r.partnership for r in rows] == [cast.other_partnership]
