@@ -94,3 +94,10 @@ def _blank_partnership_figures(data: dict[str, Any]) -> None:
     for key in _PARTNERSHIP_MAPS:
         data[key] = dict.fromkeys(data.get(key, {}))
     data["divergent_items"] = []
+
+
+def export_for_user(user: User, pk: int):
+    """An export is only ever visible to the person who asked for it."""
+    from .models import Export
+
+    return get_object_or_404(Export.objects.defer("content"), pk=pk, requested_by=user)

@@ -48,3 +48,9 @@ def score_stale_rounds() -> int:
 def refresh_reliability_task(instrument_id: int) -> int:
     """Recompute one questionnaire version's Cronbach's alpha; the respondents it pooled."""
     return services.instrument_reliability_refresh(instrument_id=instrument_id).n_respondents
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def build_export_task(export_id: int) -> int:
+    """Build a long export (the authority-wide PDF pack); the page polls its progress."""
+    return services.export_build(export_id=export_id).pk

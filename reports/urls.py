@@ -9,4 +9,11 @@ urlpatterns = [
     path("projects/<int:pk>/dashboard/", views.project_dashboard, name="project_dashboard"),
     path("projects/<int:pk>/scores.csv", views.project_scores_csv, name="project_scores_csv"),
     path("rounds/<int:pk>/responses.csv", views.round_responses_csv, name="round_responses_csv"),
+    path(
+        "projects/<int:pk>/scorecard.pdf", views.project_scorecard_pdf, name="project_scorecard_pdf"
+    ),
+    path("exports/authority-pack/", views.authority_pack_request, name="authority_pack_request"),
+    path("exports/<int:pk>/", views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/status/", views.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
 ]

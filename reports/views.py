@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from partnerships.permissions import reader_required
 from partnerships.selectors import programmes_in_authority
 from surveys.selectors import round_for_user
 
-from . import charts, dashboards, exports, scoring
+from . import charts, dashboards, exports, pdf, presenters, selectors, services
 from .forms import OverviewFilterForm
+from .models import Export, ExportStatus
 from .selectors import scorecard_for_display
 
 
@@ -29,42 +31,9 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 @require_GET
 def project_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     round_pk = request.GET.get("round")
-    dashboard = dashboards.project_dashboard(
+    context = presenters.dashboard_context(
         request.user, pk, int(round_pk) if round_pk and round_pk.isdigit() else None
     )
-    data = dashboard.data or {}
-    interval = data.get("interval")
-    context = {
-        "d": dashboard,
-        "continuum": charts.continuum_svg(
-            chart_id="continuum",
-            index=data.get("index"),
-            interval=tuple(interval) if interval else None,
-            band_label=dashboard.band_label if data.get("index") is not None else None,
-        ),
-        "components_chart": charts.components_svg(
-            chart_id="components",
-            components=[(label, value) for _code, label, value in dashboard.components],
-            title=_("Components of the connectedness index"),
-        )
-        if dashboard.components
-        else "",
-        "trend_chart": charts.trend_svg(
-            chart_id="trend",
-            series=[(p.round.title, p.index) for p in dashboard.trend],
-            title=_("Connectedness index across rounds"),
-        )
-        if len(dashboard.trend) > 1
-        else "",
-        "heat_rows": [
-            {
-                **row,
-                "cells": [(code, value, charts.heat_level(value)) for code, value in row["cells"]],
-            }
-            for row in dashboard.heatmap
-        ],
-        "dimension_codes": scoring.DIMENSIONS,
-    }
     return render(request, "reports/project_dashboard.html", context)
 
 
@@ -115,3 +84,60 @@ def round_responses_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     survey_round = round_for_user(request.user, pk)
     name = slugify(survey_round.title) or "round"
     return _csv_response(exports.round_responses_rows(survey_round), f"{name}-responses.csv")
+
+
+@reader_required
+@require_GET
+def project_scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    round_pk = request.GET.get("round")
+    context = presenters.dashboard_context(
+        request.user, pk, int(round_pk) if round_pk and round_pk.isdigit() else None
+    )
+    content = pdf.render_pdf(pdf.project_scorecard_html(context))
+    response = HttpResponse(content, content_type="application/pdf")
+    name = slugify(context["d"].project.name) or "project"
+    response["Content-Disposition"] = f'attachment; filename="{name}-scorecard.pdf"'
+    return response
+
+
+@reader_required
+@require_POST
+def authority_pack_request(request: HttpRequest) -> HttpResponse:
+    export = services.export_request(actor=request.user, kind=services.EXPORT_AUTHORITY_PACK)
+    return redirect("reports:export_detail", pk=export.pk)
+
+
+@reader_required
+@require_GET
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    export = selectors.export_for_user(request.user, pk)
+    return render(request, "reports/export_detail.html", {"export": export})
+
+
+@reader_required
+@require_GET
+def export_status(request: HttpRequest, pk: int) -> JsonResponse:
+    export = selectors.export_for_user(request.user, pk)
+    return JsonResponse(
+        {
+            "status": export.status,
+            "status_label": export.get_status_display(),
+            "progress": export.progress,
+            "total": export.total,
+            "download_url": reverse("reports:export_download", args=[export.pk])
+            if export.status == ExportStatus.DONE
+            else None,
+        }
+    )
+
+
+@reader_required
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    export = selectors.export_for_user(request.user, pk)
+    if export.status != ExportStatus.DONE:
+        raise Http404
+    content = Export.objects.values_list("content", flat=True).get(pk=export.pk)
+    response = HttpResponse(bytes(content), content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response

@@ -64,6 +64,19 @@ def scored_round(cast):
     return rnd
 
 
+def alices_export(cast):
+    from reports.models import Export
+
+    return Export.objects.create(
+        requested_by=cast.alice,
+        kind="authority_pack",
+        status="done",
+        content=b"%PDF-1.7",
+        content_type="application/pdf",
+        filename="pack.pdf",
+    )
+
+
 READER = (302, 403, 200, 200, 200, 403)
 OFFICER_ONLY = (302, 403, 403, 200, 200, 403)
 OFFICER_OWN_OBJECT = (302, 403, 403, 200, 404, 403)
@@ -145,6 +158,12 @@ TABLE = [
     Row("reports:project_dashboard", READER_OWN_OBJECT, attr("project")),
     Row("reports:project_scores_csv", READER_OWN_OBJECT, attr("project")),
     Row("reports:round_responses_csv", READER_OWN_OBJECT, survey_round),
+    Row("reports:project_scorecard_pdf", READER_OWN_OBJECT, attr("project")),
+    Row("reports:authority_pack_request", (302, 403, 302, 302, 302, 403), method="post"),
+    # An export is visible only to the person who asked for it (Alice here).
+    Row("reports:export_detail", (302, 403, 404, 200, 404, 403), alices_export),
+    Row("reports:export_status", (302, 403, 404, 200, 404, 403), alices_export),
+    Row("reports:export_download", (302, 403, 404, 200, 404, 403), alices_export),
     # API: anonymous gets 403 (session authentication answers 403, not 401).
     Row("reports_api:round_scorecard", (403, 403, 200, 200, 404, 403), scored_round),
 ]

@@ -1,0 +1,48 @@
+"""PDF scorecards with WeasyPrint, from the same templates and SVG charts as the pages.
+
+Nothing is fetched while rendering: the print stylesheet is read from disk and every other
+URL is refused, so a PDF can never reach the network or read a file it should not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+PRINT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "print.css"
+
+
+class _NoFetching(Exception):
+    pass
+
+
+def _refuse(url: str, *args, **kwargs):
+    raise _NoFetching(f"not fetched while rendering a PDF: {url[:80]}")
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import CSS, HTML  # imported here: it is slow to import and only PDFs need it
+
+    document = HTML(string=html, base_url=None, url_fetcher=_refuse)
+    return document.write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+
+
+def project_scorecard_html(context: dict) -> str:
+    return render_to_string("reports/pdf/project_scorecard.html", {**context, "pdf": True})
+
+
+def authority_pack_html(
+    *, authority_name: str, sections: list[dict], on_section: Callable[[int], None]
+) -> str:
+    """One document: a cover, then each project's scorecard starting on a new page."""
+    parts = []
+    for number, context in enumerate(sections, start=1):
+        parts.append(render_to_string("reports/pdf/project_section.html", {**context, "pdf": True}))
+        on_section(number)
+    return render_to_string(
+        "reports/pdf/authority_pack.html",
+        {"authority_name": authority_name, "sections": parts, "count": len(sections)},
+    )
