@@ -5,12 +5,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from partnerships.models import Agency, Role, User
-from partnerships.selectors import partnerships_visible_to
 from surveys.models import Round
+from surveys.selectors import round_for_user, rounds_visible_to
+
+__all__ = ["round_for_user", "rounds_visible_to"]  # one tenancy selector for rounds, shared
 
 from .models import InstrumentReliability, Scorecard
 
@@ -26,16 +27,6 @@ def user_reads_reports(user: User) -> bool:
     return bool(
         user.is_authenticated and user.authority_id is not None and user.role in READER_ROLES
     )
-
-
-def rounds_visible_to(user: User) -> QuerySet[Round]:
-    if not user_reads_reports(user):
-        return Round.objects.none()
-    return Round.objects.filter(project__partnership__in=partnerships_visible_to(user))
-
-
-def round_for_user(user: User, pk: int) -> Round:
-    return get_object_or_404(rounds_visible_to(user).select_related("project__partnership"), pk=pk)
 
 
 def latest_scorecard(rnd: Round) -> Scorecard | None:
