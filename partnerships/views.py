@@ -31,12 +31,12 @@ PAGE_SIZE = 25
 IMPORT_SESSION_KEY = "agency_import_csv"
 
 
-def _form_page(request: HttpRequest, form, *, title: str, back_url: str, **extra) -> HttpResponse:
+def form_page(request: HttpRequest, form, *, title: str, back_url: str, **extra) -> HttpResponse:
     context = {"form": form, "title": title, "back_url": back_url, **extra}
     return render(request, "partnerships/form_page.html", context)
 
 
-def _apply_service_errors(form, error: ValidationError) -> None:
+def apply_service_errors(form, error: ValidationError) -> None:
     """Put a service's validation errors on the form, on the field where there is one."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
@@ -99,11 +99,11 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
         try:
             partnership = services.partnership_register(actor=request.user, **data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Partnership registered."))
             return redirect("partnerships:partnership_detail", pk=partnership.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Register a partnership"),
@@ -149,11 +149,11 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Partnership updated."))
             return redirect("partnerships:partnership_detail", pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit %(name)s") % {"name": partnership.name},
@@ -183,11 +183,11 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, partnership=partnership, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Agency added to the partnership."))
             return redirect("partnerships:partnership_detail", pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Add an agency to %(name)s") % {"name": partnership.name},
@@ -209,11 +209,11 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Membership updated."))
             return redirect(back_url)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("%(agency)s in %(partnership)s")
@@ -234,11 +234,11 @@ def project_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, partnership=partnership, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Project added."))
             return redirect("partnerships:project_detail", pk=project.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Add a project to %(name)s") % {"name": partnership.name},
@@ -268,11 +268,11 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.project_update(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Project updated."))
             return redirect("partnerships:project_detail", pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit %(name)s") % {"name": project.name},
@@ -317,11 +317,11 @@ def agency_create(request: HttpRequest) -> HttpResponse:
         try:
             services.agency_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Agency added."))
             return redirect("partnerships:agency_list")
-    return _form_page(
+    return form_page(
         request, form, title=_("Add an agency"), back_url=reverse("partnerships:agency_list")
     )
 
@@ -339,11 +339,11 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Agency updated."))
             return redirect("partnerships:agency_list")
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit %(name)s") % {"name": agency.name},

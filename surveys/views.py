@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from partnerships import selectors as registry
 from partnerships.permissions import officer_required, reader_required
-from partnerships.views import _apply_service_errors, _form_page
+from partnerships.views import apply_service_errors, form_page
 from reports.selectors import instrument_reliability
 
 from . import selectors, services
@@ -54,11 +54,11 @@ def round_create(request: HttpRequest, project_pk: int) -> HttpResponse:
                 actor=request.user, project=project, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Survey round opened. Now add the people to invite."))
             return redirect("surveys:round_detail", pk=survey_round.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Open a survey round for %(name)s") % {"name": project.name},
@@ -93,11 +93,11 @@ def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, survey_round=survey_round, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Invitee added. Send the invitations when you are ready."))
             return redirect("surveys:round_detail", pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Invite someone to %(title)s") % {"title": survey_round.title},
