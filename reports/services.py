@@ -32,7 +32,7 @@ from django.utils import timezone
 from surveys.models import Answer, Instrument, QuestionType, Response, Round
 
 from . import scoring
-from .models import Export, ExportStatus, InstrumentReliability, Scorecard
+from .models import InstrumentReliability, Scorecard
 
 logger = logging.getLogger(__name__)
 
@@ -501,61 +501,3 @@ def stale_rounds_rescore(*, limit: int = STALE_ROUNDS_PER_RUN) -> int:
         pass
     logger.info("Rescored %s stale rounds", len(round_ids))
     return len(round_ids)
-
-
-# --------------------------------------------------------------------------------------------
-# Long exports (a task builds them; the page polls their progress)
-
-EXPORT_AUTHORITY_PACK = "authority_pack"
-
-
-def export_request(*, actor, kind: str) -> Export:
-    """Record the request and queue the task once the row is committed."""
-    from .tasks import build_export_task
-
-    export = Export.objects.create(requested_by=actor, kind=kind)
-    transaction.on_commit(lambda: build_export_task.delay(export.pk))
-    return export
-
-
-def export_build(*, export_id: int) -> Export:
-    """Build an export, saving progress as it goes; a failure is recorded, not lost."""
-    from partnerships.selectors import projects_visible_to
-
-    from . import pdf
-    from .presenters import dashboard_context
-
-    export = Export.objects.select_related("requested_by__authority").get(pk=export_id)
-    user = export.requested_by
-    projects = list(
-        projects_visible_to(user)
-        .filter(active=True, partnership__active=True, rounds__isnull=False)
-        .distinct()
-        .order_by("partnership__name", "name")
-        .values_list("pk", flat=True)
-    )
-    Export.objects.filter(pk=export_id).update(
-        status=ExportStatus.RUNNING, total=len(projects), progress=0
-    )
-    try:
-        html = pdf.authority_pack_html(
-            authority_name=user.authority.name,
-            sections=[dashboard_context(user, pk) for pk in projects],
-            on_section=lambda n: Export.objects.filter(pk=export_id).update(progress=n),
-        )
-        content = pdf.render_pdf(html)
-    except Exception:
-        Export.objects.filter(pk=export_id).update(
-            status=ExportStatus.FAILED, finished_at=timezone.now()
-        )
-        logger.exception("export %s failed", export_id)
-        raise
-    Export.objects.filter(pk=export_id).update(
-        status=ExportStatus.DONE,
-        content=content,
-        content_type="application/pdf",
-        filename=f"{user.authority.slug}-partnership-scorecards.pdf",
-        finished_at=timezone.now(),
-    )
-    export.refresh_from_db()
-    return export

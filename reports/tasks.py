@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from . import services
+from . import exports, services
 
 
 @shared_task(
@@ -53,4 +53,4 @@ def refresh_reliability_task(instrument_id: int) -> int:
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
 def build_export_task(export_id: int) -> int:
     """Build a long export (the authority-wide PDF pack); the page polls its progress."""
-    return services.export_build(export_id=export_id).pk
+    return exports.export_build(export_id=export_id).pk

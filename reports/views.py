@@ -13,7 +13,7 @@ from partnerships.permissions import reader_required
 from partnerships.selectors import programmes_in_authority
 from surveys.selectors import round_for_user
 
-from . import charts, dashboards, exports, pdf, presenters, selectors, services
+from . import charts, dashboards, exports, pdf, presenters, selectors
 from .forms import OverviewFilterForm
 from .models import Export, ExportStatus
 from .selectors import scorecard_for_display
@@ -103,7 +103,7 @@ def project_scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @reader_required
 @require_POST
 def authority_pack_request(request: HttpRequest) -> HttpResponse:
-    export = services.export_request(actor=request.user, kind=services.EXPORT_AUTHORITY_PACK)
+    export = exports.export_request(actor=request.user, kind=exports.EXPORT_AUTHORITY_PACK)
     return redirect("reports:export_detail", pk=export.pk)
 
 

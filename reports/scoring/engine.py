@@ -1,0 +1,405 @@
+"""Scoring a round: agency aggregation, the index, the bootstrap and divergence."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from numbers import Integral
+
+import numpy as np
+from scipy import stats
+
+from .model import (
+    _N_DIMS,
+    _N_INDEX_DIMS,
+    _P_COL,
+    _W_COL,
+    DIMENSIONS,
+    INDEX_COMPONENTS,
+    LIKERT_MAX,
+    LIKERT_MIN,
+    SCORING_VERSION,
+    Instrument,
+    Respondent,
+    ScoringInputError,
+    _is_int,
+    _validate_respondents,
+    band_for,
+)
+from .results import (
+    AgencyScore,
+    DivergentItem,
+    Scorecard,
+    _round,
+)
+from .statistics import (
+    _chi_square_p,
+    _concordance,
+    _tie_sum,
+    cronbach_alpha,
+    rwg_j,
+)
+
+# --------------------------------------------------------------------------------------------
+# Scoring a round
+
+
+@dataclass(frozen=True)
+class _AgencyData:
+    """Agency-level numbers; everything after this step ignores individual respondents."""
+
+    labels: tuple[str, ...]
+    sizes: tuple[int, ...]
+    dims: np.ndarray  # (k, 6) agency dimension scores, NaN = no respondent with a score
+    item_means: np.ndarray  # (k, items) mean raw Likert answer, NaN = nobody answered
+    rankings: np.ndarray  # (k, options) re-ranked mean ranks, NaN rows = no ranking given
+    has_ranking: np.ndarray  # (k,) bool
+    tie_sums: np.ndarray  # (k,) sum(t^3 - t) of each agency's ranking, 0 without one
+
+
+def _agency_sort_key(agency: Hashable) -> tuple[int, int, str]:
+    # Canonical order (ints numerically, then by label) so that the order respondents arrive in
+    # never changes a result, including which agencies the seeded bootstrap draws.
+    if isinstance(agency, Integral) and not isinstance(agency, bool):
+        return (0, int(agency), "")
+    return (1, 0, str(agency))
+
+
+def _group_by_agency(respondents: Sequence[Respondent]) -> list[tuple[Hashable, list[Respondent]]]:
+    groups: dict[Hashable, list[Respondent]] = {}
+    for respondent in respondents:
+        groups.setdefault(respondent.agency, []).append(respondent)
+    by_label: dict[str, Hashable] = {}
+    for agency in groups:
+        label = str(agency)
+        if label in by_label:
+            raise ScoringInputError(
+                f"agencies {by_label[label]!r} and {agency!r} share the label {label!r}"
+            )
+        by_label[label] = agency
+    return sorted(groups.items(), key=lambda pair: _agency_sort_key(pair[0]))
+
+
+def _answer_matrix(instrument: Instrument, respondents: Sequence[Respondent]) -> np.ndarray:
+    """Raw Likert answers, rows respondents, columns instrument items, NaN = missing."""
+    column = {item.code: j for j, item in enumerate(instrument.items)}
+    x = np.full((len(respondents), len(instrument.items)), np.nan)
+    for row, respondent in enumerate(respondents):
+        for code, value in respondent.answers.items():
+            if value is not None:
+                x[row, column[code]] = int(value)
+    return x
+
+
+def _item_scores(instrument: Instrument, answers: np.ndarray) -> np.ndarray:
+    """Spec step 1: (x - 1) / 4, reverse-keyed (5 - x) / 4; NaN stays NaN."""
+    reverse = np.array([item.reverse for item in instrument.items], dtype=bool)
+    return np.where(reverse, LIKERT_MAX - answers, answers - LIKERT_MIN) / (LIKERT_MAX - LIKERT_MIN)
+
+
+def _dimension_columns(instrument: Instrument) -> dict[str, np.ndarray]:
+    return {
+        dim: np.array([j for j, it in enumerate(instrument.items) if it.dimension == dim], int)
+        for dim in DIMENSIONS
+    }
+
+
+def _respondent_dimension_scores(instrument: Instrument, scores: np.ndarray) -> np.ndarray:
+    """Spec step 2: mean of answered items; NaN if fewer than half the items were answered."""
+    out = np.full((scores.shape[0], _N_DIMS), np.nan)
+    for d, columns in enumerate(_dimension_columns(instrument).values()):
+        if columns.size == 0:
+            continue
+        block = scores[:, columns]
+        answered = np.sum(~np.isnan(block), axis=1)
+        enough = answered * 2 >= columns.size  # also excludes answered == 0
+        # Item scores are multiples of 1/4, so this sum is exact in any order.
+        out[enough, d] = np.nansum(block[enough], axis=1) / answered[enough]
+    return out
+
+
+def _exact_mean(values: np.ndarray) -> float:
+    # fsum is correctly rounded, so respondent order, and duplicating every respondent, cannot
+    # move an agency score by even one ulp.
+    return math.fsum(values.tolist()) / values.size
+
+
+def _agency_data(
+    instrument: Instrument, groups: list[tuple[Hashable, list[Respondent]]]
+) -> _AgencyData:
+    ordered = [respondent for _, members in groups for respondent in members]
+    answers = _answer_matrix(instrument, ordered)
+    respondent_dims = _respondent_dimension_scores(instrument, _item_scores(instrument, answers))
+    option_codes = [option.code for option in instrument.ranking_options]
+    k, n_options = len(groups), len(option_codes)
+
+    dims = np.full((k, _N_DIMS), np.nan)
+    item_means = np.full((k, answers.shape[1]), np.nan)
+    rankings = np.full((k, n_options), np.nan)
+    has_ranking = np.zeros(k, dtype=bool)
+    tie_sums = np.zeros(k)
+    start = 0
+    for a, (_, members) in enumerate(groups):
+        rows = slice(start, start + len(members))
+        start += len(members)
+        for d in range(_N_DIMS):
+            values = respondent_dims[rows, d]
+            values = values[~np.isnan(values)]
+            if values.size:
+                dims[a, d] = _exact_mean(values)
+        block = answers[rows]
+        answered = np.sum(~np.isnan(block), axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # Sums of small integers are exact, so these means are order-independent too.
+            item_means[a] = np.where(answered > 0, np.nansum(block, axis=0) / answered, np.nan)
+        ranked = [m.ranking for m in members if m.ranking is not None]
+        if ranked:
+            raw = np.array([[int(r[c]) for c in option_codes] for r in ranked], dtype=float)
+            # Spec step 5: the agency's ranking = mean ranks re-ranked with ties averaged.
+            rankings[a] = stats.rankdata(raw.sum(axis=0) / len(ranked), method="average")
+            has_ranking[a] = True
+            tie_sums[a] = _tie_sum(rankings[a])
+    return _AgencyData(
+        labels=tuple(str(agency) for agency, _ in groups),
+        sizes=tuple(len(members) for _, members in groups),
+        dims=dims,
+        item_means=item_means,
+        rankings=rankings,
+        has_ranking=has_ranking,
+        tie_sums=tie_sums,
+    )
+
+
+def _partnership_dimensions(counts: np.ndarray, dims: np.ndarray) -> np.ndarray:
+    """Spec step 4 for every row of agency multiplicities: (B, k) -> (B, 6).
+
+    An agency counts once per draw whatever its number of respondents (step 3); agencies
+    without a score for a dimension drop out of that dimension's mean.
+    """
+    present = ~np.isnan(dims)
+    total = counts @ np.where(present, dims, 0.0)
+    weight = counts @ present.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(weight > 0, total / weight, np.nan)
+
+
+def _components(counts: np.ndarray, data: _AgencyData, participant_col: int) -> np.ndarray:
+    """The 7 index components for every row of agency multiplicities: (B, k) -> (B, 7).
+
+    The point estimate is the row of ones; a bootstrap resample is the row of how often each
+    agency was drawn, so an agency drawn twice counts twice, also as two raters in W.
+    """
+    out = np.full((counts.shape[0], len(INDEX_COMPONENTS)), np.nan)
+    out[:, :_N_INDEX_DIMS] = _partnership_dimensions(counts, data.dims)[:, :_N_INDEX_DIMS]
+    if not data.has_ranking.any():
+        return out
+    n = data.rankings.shape[1]
+    ranked = data.has_ranking
+    raters = counts[:, ranked].sum(axis=1)
+    rank_sums = counts[:, ranked] @ data.rankings[ranked]
+    w = _concordance(rank_sums, raters, n, counts[:, ranked] @ data.tie_sums[ranked])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_participant_rank = rank_sums[:, participant_col] / raters
+    # Spec step 6: 1 when every agency ranks the participant-defined outcome first, 0 last.
+    p = 1.0 - (mean_participant_rank - 1.0) / (n - 1)
+    # Agreement needs at least two raters; P is held to the same rule so that one agency's
+    # ranking never stands in for the partnership's. (W alone can still be undefined, when
+    # every ranking is one big tie.)
+    enough = raters >= 2
+    out[:, _W_COL] = np.where(enough, w, np.nan)
+    out[:, _P_COL] = np.where(enough, p, np.nan)
+    return out
+
+
+def _index(components: np.ndarray, weights: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """100 * weighted mean of the components present; weights renormalised over them."""
+    present = ~np.isnan(components) & allowed
+    weight = present.astype(float) @ weights
+    total = np.where(present, components, 0.0) @ weights
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = np.where(weight > 0, 100.0 * total / weight, np.nan)
+    return np.clip(index, 0.0, 100.0)
+
+
+def _bootstrap_counts(n_agencies: int, n_resamples: int, seed: int) -> np.ndarray:
+    """(n_resamples, k) multiplicities of agencies drawn with replacement.
+
+    Draws are rng.integers(0, k, size=(n_resamples, k)) over agencies in canonical order, with
+    rng = numpy.random.default_rng(seed): the same seed always gives the same scorecard.
+    """
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, n_agencies, size=(n_resamples, n_agencies))
+    offsets = (np.arange(n_resamples) * n_agencies)[:, None]
+    flat = np.bincount((draws + offsets).ravel(), minlength=n_resamples * n_agencies)
+    return flat.reshape(n_resamples, n_agencies).astype(float)
+
+
+def _divergent_items(
+    instrument: Instrument, data: _AgencyData, limit: int
+) -> tuple[DivergentItem, ...]:
+    """Spec step 12: spread of agency means per item, most divergent first."""
+    found: list[DivergentItem] = []
+    for j, item in enumerate(instrument.items):
+        column = data.item_means[:, j]
+        present = ~np.isnan(column)
+        if np.sum(present) < 2:
+            continue  # spread between agencies needs two agencies
+        values = column[present]
+        found.append(
+            DivergentItem(
+                code=item.code,
+                dimension=item.dimension,
+                range=float(values.max() - values.min()),
+                sd=float(np.std(values, ddof=0)),
+                agency_means={
+                    label: float(mean)
+                    for label, mean in zip(data.labels, column, strict=True)
+                    if not math.isnan(mean)
+                },
+            )
+        )
+    found.sort(key=lambda d: (-d.range, -d.sd, d.code))
+    return tuple(found[:limit])
+
+
+def _none_if_nan(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+def _insufficient(instrument: Instrument, n_agencies: int, n_respondents: int) -> Scorecard:
+    # Spec step 11: with fewer than 2 agencies nothing is a partnership result, so no numbers.
+    return Scorecard(
+        status="insufficient",
+        index=None,
+        band=None,
+        interval=None,
+        uncertain=False,
+        dimensions=dict.fromkeys(DIMENSIONS),
+        components=dict.fromkeys(INDEX_COMPONENTS),
+        kendall_w=None,
+        chi_square=None,
+        p_value=None,
+        client_priority=None,
+        rwg=dict.fromkeys(DIMENSIONS),
+        divergent_items=(),
+        agencies=(),
+        n_agencies=n_agencies,
+        n_respondents=n_respondents,
+        scoring_version=SCORING_VERSION,
+        instrument_version=str(instrument.version),
+    )
+
+
+def score_round(
+    instrument: Instrument,
+    respondents: Sequence[Respondent],
+    *,
+    seed: int = 20000,
+    n_resamples: int = 1000,
+    n_divergent: int = 5,
+) -> Scorecard:
+    """Score one survey round of one partnership (MODEL.md "Scoring specification")."""
+    if not _is_int(n_resamples) or n_resamples < 0:
+        raise ScoringInputError(f"n_resamples must be a non-negative integer, got {n_resamples!r}")
+    if not _is_int(n_divergent) or n_divergent < 0:
+        raise ScoringInputError(f"n_divergent must be a non-negative integer, got {n_divergent!r}")
+    respondents = list(respondents)
+    _validate_respondents(instrument, respondents)
+    groups = _group_by_agency(respondents)
+    if len(groups) < 2:
+        return _insufficient(instrument, len(groups), len(respondents))
+
+    data = _agency_data(instrument, groups)
+    k = len(groups)
+    option_codes = [option.code for option in instrument.ranking_options]
+    participant_col = option_codes.index(instrument.participant_option.code)
+    weights = np.array([float(instrument.weights[c]) for c in INDEX_COMPONENTS])
+
+    ones = np.ones((1, k))
+    dimensions = _partnership_dimensions(ones, data.dims)[0]
+    components = _components(ones, data, participant_col)[0]
+    available = ~np.isnan(components)
+    index = float(_index(components[None, :], weights, available)[0])
+    index_value = None if math.isnan(index) else index
+
+    w = components[_W_COL]
+    chi_square = p_value = None
+    if not math.isnan(w):
+        chi_square, p_value = _chi_square_p(
+            float(w), int(data.has_ranking.sum()), len(option_codes)
+        )
+
+    interval: tuple[float, float] | None = None
+    if index_value is not None and n_resamples > 0:
+        counts = _bootstrap_counts(k, n_resamples, seed)
+        # Same component set as the point estimate: the bootstrap varies the data, not the
+        # definition (e.g. one ranking agency drawn twice must not bring W into the index).
+        resampled = _index(_components(counts, data, participant_col), weights, available)
+        resampled = resampled[~np.isnan(resampled)]
+        if resampled.size:
+            low, high = np.percentile(resampled, [2.5, 97.5])
+            interval = (float(low), float(high))
+
+    # Band and uncertainty come from the rounded numbers the scorecard shows, so a displayed
+    # 80.0 can never sit in the band below.
+    band = None if index_value is None else band_for(_round(index_value))
+    uncertain = interval is not None and band_for(_round(interval[0])) != band_for(
+        _round(interval[1])
+    )
+
+    dimension_cols = _dimension_columns(instrument)
+    rwg = {
+        dim: rwg_j(data.item_means[:, dimension_cols[dim]]) if dimension_cols[dim].size else None
+        for dim in DIMENSIONS
+    }
+    agencies = tuple(
+        AgencyScore(
+            agency=data.labels[a],
+            n_respondents=data.sizes[a],
+            dimensions={dim: _none_if_nan(data.dims[a, d]) for d, dim in enumerate(DIMENSIONS)},
+            ranking=(
+                {code: float(r) for code, r in zip(option_codes, data.rankings[a], strict=True)}
+                if data.has_ranking[a]
+                else None
+            ),
+        )
+        for a in range(k)
+    )
+    return Scorecard(
+        status="ok" if index_value is not None else "insufficient",
+        index=index_value,
+        band=band,
+        interval=interval,
+        uncertain=bool(uncertain),
+        dimensions={dim: _none_if_nan(v) for dim, v in zip(DIMENSIONS, dimensions, strict=True)},
+        components={c: _none_if_nan(v) for c, v in zip(INDEX_COMPONENTS, components, strict=True)},
+        kendall_w=_none_if_nan(w),
+        chi_square=chi_square,
+        p_value=p_value,
+        client_priority=_none_if_nan(components[_P_COL]),
+        rwg=rwg,
+        divergent_items=_divergent_items(instrument, data, n_divergent),
+        agencies=agencies,
+        n_agencies=k,
+        n_respondents=len(respondents),
+        scoring_version=SCORING_VERSION,
+        instrument_version=str(instrument.version),
+    )
+
+
+def alpha_by_dimension(
+    instrument: Instrument, respondents: Sequence[Respondent], *, minimum: int = 10
+) -> dict[str, float | None]:
+    """Spec step 13: Cronbach's alpha per dimension over respondents' item scores.
+
+    Respondents are pooled (not grouped by agency): alpha is a property of the scale. None for
+    every dimension with fewer than `minimum` respondents.
+    """
+    respondents = list(respondents)
+    _validate_respondents(instrument, respondents)
+    if len(respondents) < minimum:
+        return dict.fromkeys(DIMENSIONS)
+    scores = _item_scores(instrument, _answer_matrix(instrument, respondents))
+    columns = _dimension_columns(instrument)
+    return {dim: cronbach_alpha(scores[:, columns[dim]]) for dim in DIMENSIONS}

@@ -1,0 +1,207 @@
+"""The instrument, respondents and bands as the scoring sees them, and input checks."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+
+import numpy as np
+
+SCORING_VERSION = "1.0"
+
+DIMENSIONS = ("aims", "outcomes", "client_focus", "information", "awareness", "structure")
+# structure is a sustainability risk shown beside the index, not part of it (MODEL.md).
+INDEX_DIMENSIONS = DIMENSIONS[:5]
+INDEX_COMPONENTS = (
+    "aims",
+    "outcomes",
+    "client_focus",
+    "information",
+    "awareness",
+    "kendall_w",
+    "client_priority",
+)
+BANDS = (
+    ("disconnected", "Disconnected", 0, 20),
+    ("largely_disconnected", "Largely disconnected", 20, 40),
+    ("mixed", "Mixed", 40, 60),
+    ("largely_connected", "Largely connected", 60, 80),
+    ("connected", "Connected", 80, 100),
+)
+
+LIKERT_MIN = 1
+LIKERT_MAX = 5
+LIKERT_OPTIONS = LIKERT_MAX - LIKERT_MIN + 1
+WEIGHT_TOLERANCE = 1e-6
+DECIMALS = 4
+
+_N_DIMS = len(DIMENSIONS)
+_N_INDEX_DIMS = len(INDEX_DIMENSIONS)
+_W_COL = INDEX_COMPONENTS.index("kendall_w")
+_P_COL = INDEX_COMPONENTS.index("client_priority")
+
+
+class ScoringInputError(ValueError):
+    """The input cannot be scored; the message names the offending value."""
+
+
+def default_weights() -> dict[str, float]:
+    """Equal weights, 1/7 per index component (MODEL.md step 8)."""
+    return {code: 1.0 / len(INDEX_COMPONENTS) for code in INDEX_COMPONENTS}
+
+
+# --------------------------------------------------------------------------------------------
+# Instrument and responses
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    dimension: str
+    reverse: bool = False
+
+
+@dataclass(frozen=True)
+class RankingOption:
+    code: str
+    participant_defined: bool = False
+
+
+@dataclass(frozen=True)
+class Instrument:
+    version: str
+    items: tuple[Item, ...]
+    ranking_options: tuple[RankingOption, ...]
+    weights: Mapping[str, float] = field(default_factory=default_weights)
+
+    def __post_init__(self) -> None:
+        # Callers may build these from lists (ORM, YAML); keep the dataclass genuinely immutable.
+        object.__setattr__(self, "items", tuple(self.items))
+        object.__setattr__(self, "ranking_options", tuple(self.ranking_options))
+        _validate_instrument(self)
+
+    @property
+    def participant_option(self) -> RankingOption:
+        return next(o for o in self.ranking_options if o.participant_defined)
+
+
+@dataclass(frozen=True)
+class Respondent:
+    agency: str | int
+    answers: Mapping[str, int | None]
+    ranking: Mapping[str, int] | None = None
+
+
+def _is_int(value: object) -> bool:
+    # bool is an int subclass in Python, but True is not a Likert answer.
+    return isinstance(value, Integral) and not isinstance(value, bool | np.bool_)
+
+
+def _validate_weights(weights: Mapping[str, float]) -> None:
+    if not isinstance(weights, Mapping):
+        raise ScoringInputError("weights must be a mapping of index component to weight")
+    unknown = sorted(set(weights) - set(INDEX_COMPONENTS))
+    missing = [c for c in INDEX_COMPONENTS if c not in weights]
+    if unknown:
+        raise ScoringInputError(f"unknown weight keys: {', '.join(map(str, unknown))}")
+    if missing:
+        raise ScoringInputError(f"missing weights for: {', '.join(missing)}")
+    for code in INDEX_COMPONENTS:
+        value = weights[code]
+        if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+            raise ScoringInputError(f"weight {code!r} must be a finite number, got {value!r}")
+        if value < 0:
+            raise ScoringInputError(f"weight {code!r} must not be negative, got {value!r}")
+    total = math.fsum(float(weights[c]) for c in INDEX_COMPONENTS)
+    if abs(total - 1.0) > WEIGHT_TOLERANCE:
+        raise ScoringInputError(f"weights must sum to 1, they sum to {total!r}")
+
+
+def _validate_instrument(instrument: Instrument) -> None:
+    seen: set[str] = set()
+    for item in instrument.items:
+        if not isinstance(item, Item):
+            raise ScoringInputError(f"instrument items must be Item, got {item!r}")
+        if not isinstance(item.code, str) or not item.code:
+            raise ScoringInputError(f"item code must be a non-empty string, got {item.code!r}")
+        if item.code in seen:
+            raise ScoringInputError(f"duplicate item code {item.code!r}")
+        if item.dimension not in DIMENSIONS:
+            raise ScoringInputError(f"item {item.code!r} has unknown dimension {item.dimension!r}")
+        seen.add(item.code)
+    options = instrument.ranking_options
+    codes = [o.code for o in options]
+    if any(not isinstance(o, RankingOption) for o in options):
+        raise ScoringInputError("instrument ranking options must be RankingOption")
+    if len(options) < 2:
+        raise ScoringInputError("a ranking needs at least 2 options")
+    if any(not isinstance(c, str) or not c for c in codes) or len(set(codes)) != len(codes):
+        raise ScoringInputError(f"ranking option codes must be unique non-empty strings: {codes}")
+    n_participant = sum(1 for o in options if o.participant_defined)
+    if n_participant != 1:
+        raise ScoringInputError(
+            f"exactly one ranking option must be participant_defined, found {n_participant}"
+        )
+    _validate_weights(instrument.weights)
+
+
+def _validate_respondents(instrument: Instrument, respondents: Sequence[Respondent]) -> None:
+    item_codes = {item.code for item in instrument.items}
+    option_codes = {option.code for option in instrument.ranking_options}
+    full_ranks = list(range(1, len(option_codes) + 1))
+    for pos, respondent in enumerate(respondents):
+        if not isinstance(respondent, Respondent):
+            raise ScoringInputError(f"respondent #{pos} is not a Respondent: {respondent!r}")
+        try:
+            hash(respondent.agency)
+        except TypeError:
+            raise ScoringInputError(
+                f"respondent #{pos}: agency must be hashable, got {respondent.agency!r}"
+            ) from None
+        where = f"respondent #{pos} (agency {respondent.agency!r})"
+        if not isinstance(respondent.answers, Mapping):
+            raise ScoringInputError(f"{where}: answers must be a mapping")
+        for code, value in respondent.answers.items():
+            if code not in item_codes:
+                raise ScoringInputError(f"{where}: unknown item code {code!r}")
+            if value is None:
+                continue
+            if not _is_int(value) or not LIKERT_MIN <= value <= LIKERT_MAX:
+                raise ScoringInputError(
+                    f"{where}: answer to {code!r} must be an integer {LIKERT_MIN}..{LIKERT_MAX} "
+                    f"or None, got {value!r}"
+                )
+        ranking = respondent.ranking
+        if ranking is None:
+            continue
+        if not isinstance(ranking, Mapping):
+            raise ScoringInputError(f"{where}: ranking must be a mapping or None")
+        if set(ranking) != option_codes:
+            missing = sorted(option_codes - set(ranking))
+            unknown = sorted(map(str, set(ranking) - option_codes))
+            raise ScoringInputError(
+                f"{where}: ranking must rank exactly the instrument's options "
+                f"(missing: {missing}, unknown: {unknown})"
+            )
+        values = list(ranking.values())
+        if not all(_is_int(v) for v in values) or sorted(int(v) for v in values) != full_ranks:
+            raise ScoringInputError(
+                f"{where}: ranking must use each rank 1..{len(full_ranks)} exactly once, "
+                f"got {sorted(values, key=str)}"
+            )
+
+
+# --------------------------------------------------------------------------------------------
+# Statistics
+
+
+def band_for(index: float) -> str:
+    """Band code for a 0-100 index; a boundary value belongs to the higher band."""
+    if isinstance(index, bool) or not isinstance(index, Real) or not 0 <= index <= 100:
+        raise ScoringInputError(f"index must be a number in [0, 100], got {index!r}")
+    for code, _label, low, high in BANDS:
+        if low <= index < high:
+            return code
+    return BANDS[-1][0]  # exactly 100
