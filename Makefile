@@ -68,11 +68,13 @@ worker: install
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partnership_lens_bench
 
 bench: install-dev
-	@createdb -h 127.0.0.1 -U postgres partnership_lens_bench 2>/dev/null || true
+	@dropdb -h 127.0.0.1 -U postgres --if-exists partnership_lens_bench
+	@createdb -h 127.0.0.1 -U postgres partnership_lens_bench
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_submissions
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_reports
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
