@@ -625,9 +625,11 @@ def strip_svg(*, chart_id: str, points: list[tuple[str, float]], title: str) -> 
         _band_segments(scale_top, STRIP_SCALE_HEIGHT, size=11),
         _scale_ticks(scale_bottom, size=11),
     ]
+    # Five labels translated once, not once per dot (a thousand partnerships, one page).
+    band_labels = [_band_label(position) for position in range(len(BANDS))]
     for x, level, value, name in placed:
         cy = scale_top - 4 - DOT_RADIUS - level * DOT_STEP
-        tooltip = f"{name}: {_fmt_index(value)} ({_band_label(_band_position(value))})"
+        tooltip = f"{name}: {_fmt_index(value)} ({band_labels[_band_position(value)]})"
         body.append(
             f'<circle cx="{_n(x)}" cy="{_n(cy)}" r="{DOT_RADIUS}" fill="{ACCENT}" '
             f'stroke="#ffffff"><title>{escape(tooltip)}</title></circle>'

@@ -8,13 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
+from django.urls import reverse
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from partnerships.models import AgencyType, Partnership, Project, User
 from partnerships.selectors import partnerships_visible_to, project_for_user
-from surveys.models import Invitation, Question, QuestionType, Response, Round
+from surveys.models import Instrument, Invitation, Question, QuestionType, Response, Round
 
 from . import scoring
 from .models import Scorecard
@@ -87,13 +89,12 @@ class ProjectDashboard:
 
 def project_dashboard(user: User, project_pk: int, round_pk: int | None = None) -> ProjectDashboard:
     project = project_for_user(user, project_pk)
-    rounds = list(
-        Round.objects.filter(project=project)
-        .select_related("instrument")
-        .order_by("opens_on", "pk")
-    )
+    rounds = list(Round.objects.filter(project=project).order_by("opens_on", "pk"))
     latest_ids = _latest_scorecard_ids(Round.objects.filter(project=project))
-    scorecards = {s.round_id: s for s in Scorecard.objects.filter(pk__in=latest_ids.values())}
+    scorecards = {
+        s.round_id: s
+        for s in Scorecard.objects.filter(pk__in=latest_ids.values()).defer("alpha_sums")
+    }
     if round_pk is not None:
         current = next((r for r in rounds if r.pk == round_pk), None)
         if current is None:
@@ -101,6 +102,9 @@ def project_dashboard(user: User, project_pk: int, round_pk: int | None = None) 
     else:
         scored = [r for r in rounds if r.pk in scorecards]
         current = scored[-1] if scored else (rounds[-1] if rounds else None)
+    if current is not None:
+        # Only the shown round's questionnaire is read (its JSON is not small).
+        current.instrument = Instrument.objects.get(pk=current.instrument_id)
     labels = dict(current.instrument.components) if current else {}
     dashboard = ProjectDashboard(
         project=project,
@@ -196,29 +200,24 @@ def _fill_from_scorecard(dashboard: ProjectDashboard, data: dict, current: Round
 
 
 # --- Authority overview ---------------------------------------------------------------------
-SORTS = {
-    "name": ("name",),
-    "-name": ("-name",),
-    "index": (F("index").asc(nulls_last=True), "name"),
-    "-index": (F("index").desc(nulls_last=True), "name"),
-    "date": (F("last_round_date").asc(nulls_last=True), "name"),
-    "-date": (F("last_round_date").desc(nulls_last=True), "name"),
-}
+SORTS = ("name", "-name", "index", "-index", "date", "-date")
 
 
 @dataclass
 class OverviewRow:
-    partnership: Partnership
-    index: float | None
-    band: str | None
-    uncertain: bool
-    last_round: str
-    last_round_date: Any
-    n_agencies: int
+    """One partnership's line, with its text ready: the page may list a thousand of them."""
 
-    @property
-    def band_label(self) -> str:
-        return band_label(self.band)
+    pk: int
+    name: str
+    url: str
+    programme: str
+    n_agencies: int
+    index: float | None
+    index_text: str
+    band: str | None
+    band_text: str
+    last_round_text: str
+    last_round_date: Any
 
 
 def authority_overview(
@@ -238,8 +237,6 @@ def authority_overview(
         .filter(active=True)
         .annotate(
             latest_scorecard=Subquery(latest.values("pk")[:1]),
-            index=Subquery(latest.values("index")[:1]),
-            last_round_date=Subquery(latest.values("round__opens_on")[:1]),
             n_agencies=Count(
                 "memberships", filter=Q(memberships__left_on__isnull=True), distinct=True
             ),
@@ -249,16 +246,21 @@ def authority_overview(
         partnerships = partnerships.filter(programme__iexact=programme)
     if agency_type in AgencyType.values:
         partnerships = partnerships.filter(
-            memberships__agency__agency_type=agency_type, memberships__left_on__isnull=True
-        ).distinct()
-    partnerships = list(partnerships.order_by(*SORTS.get(sort, SORTS["name"])))
-    scorecards = {
-        s.pk: s
-        for s in Scorecard.objects.filter(
-            pk__in=[p.latest_scorecard for p in partnerships if p.latest_scorecard]
+            pk__in=Partnership.objects.filter(
+                memberships__agency__agency_type=agency_type, memberships__left_on__isnull=True
+            ).values("pk")
         )
-        .select_related("round")
-        .only(
+    listed = list(
+        partnerships.order_by("name").values_list(
+            "pk", "name", "programme", "n_agencies", "latest_scorecard"
+        )
+    )
+    scorecards = {
+        row[0]: row[1:]
+        for row in Scorecard.objects.filter(
+            pk__in=[p[4] for p in listed if p[4] is not None]
+        ).values_list(
+            "pk",
             "index",
             "band",
             "uncertain",
@@ -269,23 +271,54 @@ def authority_overview(
             "round__min_group_size",
         )
     }
+    base_url = reverse("partnerships:partnership_detail", args=[0])[: -len("0/")]
+    labels = {code: band_label(code) for code in [*BAND_LABELS, None]}
+    uncertain_text = _("uncertain")
     rows = []
-    for p in partnerships:
-        s = scorecards.get(p.latest_scorecard)
-        index = _shown_index(s, s.round) if s else None
+    for pk, name, prog, n_agencies, scorecard_id in listed:
+        found = scorecards.get(scorecard_id)
+        index = band_code = None
+        last_round_text, last_date, band_text = "–", None, labels[None]
+        if found:
+            value, code, uncertain, n_resp, title, opens_on, mode, k = found
+            hidden = mode == "anonymous" and n_resp < k  # the small-number rule
+            index = None if hidden else value
+            band_code = (code or None) if index is not None else None
+            band_text = labels[band_code]
+            if uncertain and index is not None:
+                band_text = f"{band_text} ({uncertain_text})"
+            last_round_text = f"{title}, {date_format(opens_on, 'M Y')}"
+            last_date = opens_on
         rows.append(
             OverviewRow(
-                partnership=p,
+                pk=pk,
+                name=name,
+                url=f"{base_url}{pk}/",
+                programme=prog or "–",
+                n_agencies=n_agencies,
                 index=index,
-                band=(s.band or None) if index is not None else None,
-                uncertain=bool(s and index is not None and s.uncertain),
-                last_round=s.round.title if s else "",
-                last_round_date=s.round.opens_on if s else None,
-                n_agencies=p.n_agencies,
+                index_text="–" if index is None else number_format(index, 1),
+                band=band_code,
+                band_text=band_text,
+                last_round_text=last_round_text,
+                last_round_date=last_date,
             )
         )
     if band == "insufficient":
         rows = [r for r in rows if r.index is None]
     elif band:
         rows = [r for r in rows if r.band == band]
-    return rows
+    return _sorted(rows, sort if sort in SORTS else "name")
+
+
+def _sorted(rows: list[OverviewRow], sort: str) -> list[OverviewRow]:
+    """Sorted in Python: by the index as shown (hidden ones last), never by a hidden value."""
+    key = sort.lstrip("-")
+    descending = sort.startswith("-")
+    if key == "name":
+        return sorted(rows, key=lambda r: r.name.casefold(), reverse=descending)
+    attribute = "index" if key == "index" else "last_round_date"
+    known = [r for r in rows if getattr(r, attribute) is not None]
+    unknown = [r for r in rows if getattr(r, attribute) is None]
+    known.sort(key=lambda r: (getattr(r, attribute), r.name.casefold()), reverse=descending)
+    return known + sorted(unknown, key=lambda r: r.name.casefold())

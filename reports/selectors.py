@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -52,17 +51,23 @@ def scorecard_for_display(scorecard: Scorecard, rnd: Round) -> dict[str, Any]:
       smaller than k too, so they are blanked and the status reads "insufficient".
     Attributed rounds show everything.
     """
-    data = copy.deepcopy(scorecard.data)
+    # A shallow copy: the parts replaced below are rebuilt, never changed in place.
+    data = dict(scorecard.data)
     data["computed_at"] = scorecard.computed_at
     agencies = data.get("agencies", [])
     if rnd.is_anonymous:
         k = rnd.min_group_size
         agencies = [a for a in agencies if a["n_respondents"] >= k]
         shown = {a["agency"] for a in agencies}
-        for item in data.get("divergent_items", []):
-            item["agency_means"] = {
-                agency: mean for agency, mean in item["agency_means"].items() if agency in shown
+        data["divergent_items"] = [
+            {
+                **item,
+                "agency_means": {
+                    agency: mean for agency, mean in item["agency_means"].items() if agency in shown
+                },
             }
+            for item in data.get("divergent_items", [])
+        ]
         if data.get("n_respondents", 0) < k:
             _blank_partnership_figures(data)
             agencies = []

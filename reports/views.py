@@ -49,7 +49,7 @@ def authority_overview(request: HttpRequest) -> HttpResponse:
         band=filters.get("band", ""),
         sort=filters.get("sort") or "name",
     )
-    scored = [(r.partnership.name, r.index) for r in rows if r.index is not None]
+    scored = [(r.name, r.index) for r in rows if r.index is not None]
     return render(
         request,
         "reports/authority_overview.html",
