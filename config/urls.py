@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.api_urls import schema_urlpatterns
 from partnerships import views as partnership_views
 from partnerships.auth_forms import QueuedPasswordResetForm
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
+    path("api/", include(schema_urlpatterns)),
     path("", include("partnerships.urls")),
     path("", include("surveys.urls")),
     path("", include("reports.urls")),

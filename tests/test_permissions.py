@@ -82,6 +82,13 @@ OFFICER_ONLY = (302, 403, 403, 200, 200, 403)
 OFFICER_OWN_OBJECT = (302, 403, 403, 200, 404, 403)
 READER_OWN_OBJECT = (302, 403, 200, 200, 404, 403)
 POST_OWN_OBJECT = (302, 403, 403, 302, 404, 403)
+# The API never redirects: anonymous gets 403 (session authentication answers 403, not 401).
+API_READER = (403, 403, 200, 200, 200, 403)
+API_READER_OWN_OBJECT = (403, 403, 200, 200, 404, 403)
+API_OFFICER_OWN_OBJECT = (403, 403, 403, 200, 404, 403)
+# An empty body: officers reach validation (400), everyone else is stopped before it.
+API_POST = (403, 403, 403, 400, 400, 403)
+API_POST_OWN_OBJECT = (403, 403, 403, 400, 404, 403)
 
 TABLE = [
     Row("home", (302, 200, 200, 200, 200, 200)),
@@ -166,6 +173,22 @@ TABLE = [
     Row("reports:export_download", (302, 403, 404, 200, 404, 403), alices_export),
     # API: anonymous gets 403 (session authentication answers 403, not 401).
     Row("reports_api:round_scorecard", (403, 403, 200, 200, 404, 403), scored_round),
+    # The REST API (issue 6): the same rules, with 403 for anonymous and 404 across authorities.
+    Row("api:agency-list", API_READER),
+    Row("api:agency-detail", API_READER_OWN_OBJECT, attr("agency")),
+    Row("api:partnership-list", API_READER),
+    Row("api:partnership-detail", API_READER_OWN_OBJECT, attr("partnership")),
+    Row("api:partnership-memberships", API_READER_OWN_OBJECT, attr("partnership")),
+    Row("api:project-list", API_READER),
+    Row("api:project-detail", API_READER_OWN_OBJECT, attr("project")),
+    Row("api:instrument-list", API_READER),
+    Row("api:instrument-detail", API_READER, lambda cast: factories.default_instrument()),
+    Row("api:round-list", API_READER),
+    Row("api:round-detail", API_READER_OWN_OBJECT, survey_round),
+    Row("api:round-invitations", API_OFFICER_OWN_OBJECT, survey_round),
+    Row("api:round-responses", API_OFFICER_OWN_OBJECT, survey_round),
+    Row("api:agency-list", API_POST, method="post", label="agency create"),
+    Row("api:round-responses", API_POST_OWN_OBJECT, survey_round, "post", "response entry"),
 ]
 
 
@@ -185,6 +208,7 @@ def test_each_role_gets_the_expected_status(client, cast, row, role):
 
 def test_every_registry_url_is_in_the_table():
     """A new URL without a row here fails, so the table cannot silently fall behind."""
+    from config.api_urls import api_urlpatterns
     from partnerships.urls import urlpatterns as registry_urls
     from reports.api_urls import urlpatterns as api_urls
     from reports.urls import urlpatterns as report_urls
@@ -194,4 +218,5 @@ def test_every_registry_url_is_in_the_table():
     names |= {f"surveys:{p.name}" for p in survey_urls}
     names |= {f"reports_api:{p.name}" for p in api_urls}
     names |= {f"reports:{p.name}" for p in report_urls}
+    names |= {f"api:{p.name}" for p in api_urlpatterns}
     assert names - {row.url_name for row in TABLE} == set()

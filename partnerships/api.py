@@ -1,0 +1,344 @@
+"""The registry API: thin views over partnerships.selectors (reads) and services (writes).
+
+Who may do what is decided in two steps, as on the pages: the role first (partners and users
+without an authority get 403, managers get 403 on writes), then the tenancy selectors (another
+authority's object is simply not found: 404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.exceptions import APIException
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from . import selectors, services
+from .models import Membership, Role
+from .serializers import (
+    AgencySerializer,
+    MembershipSerializer,
+    PartnershipSerializer,
+    ProjectSerializer,
+)
+
+
+# --- Permissions and errors shared by every API view ---------------------------------------
+def _reads(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.authority_id is not None
+        and user.role in (Role.OFFICER, Role.MANAGER)
+    )
+
+
+class OfficersWriteReadersRead(BasePermission):
+    """Officers read and write, managers only read; anyone else gets 403 before any lookup."""
+
+    message = _(
+        "Only officers of the authority can change this, and only they and managers read it."
+    )
+
+    def has_permission(self, request: Request, view) -> bool:
+        if not _reads(request.user):
+            return False
+        return request.method in SAFE_METHODS or request.user.role == Role.OFFICER
+
+
+class OfficersOnly(BasePermission):
+    message = _("Only officers of the authority can do this.")
+
+    def has_permission(self, request: Request, view) -> bool:
+        return _reads(request.user) and request.user.role == Role.OFFICER
+
+
+class EditConflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _(
+        "Someone else changed this record after the version you sent: "
+        "read it again and send your change based on the latest version."
+    )
+    default_code = "conflict"
+
+
+def drf_validation_error(error: DjangoValidationError) -> serializers.ValidationError:
+    """A service's ValidationError as DRF's, with field errors where the service named one."""
+    if hasattr(error, "error_dict"):
+        detail = {
+            ("non_field_errors" if name == "__all__" else name): messages
+            for name, messages in error.message_dict.items()
+        }
+        return serializers.ValidationError(detail)
+    return serializers.ValidationError({"non_field_errors": error.messages})
+
+
+class ServiceErrors:
+    """Turns the services' exceptions into 400 (validation) and 409 (stale edit), never 500."""
+
+    def handle_exception(self, exc: Exception):
+        if isinstance(exc, DjangoValidationError):
+            exc = drf_validation_error(exc)
+        elif isinstance(exc, services.StaleEditError):
+            exc = EditConflict()
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+
+PERMISSIONS = [IsAuthenticated, OfficersWriteReadersRead]
+ID = r"\d+"  # a non-numeric id is a 404 from the router, never a query with a bad value
+
+
+def status_filter(request: Request) -> str:
+    """?active=true / false narrows the list; without it, archived records are listed too."""
+    value = request.query_params.get("active", "").lower()
+    if value in ("true", "1"):
+        return "active"
+    if value in ("false", "0"):
+        return "archived"
+    return "all"
+
+
+def _fake(view) -> bool:
+    # drf-spectacular instantiates views without a real request to build the schema.
+    return getattr(view, "swagger_fake_view", False)
+
+
+ACTIVE = OpenApiParameter("active", OpenApiTypes.BOOL, description=_("Only active or archived."))
+SEARCH = OpenApiParameter("search", OpenApiTypes.STR, description=_("Part of the name."))
+
+
+# --- Agencies --------------------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            SEARCH,
+            ACTIVE,
+            OpenApiParameter("agency_type", OpenApiTypes.STR, description=_("Agency type code.")),
+        ]
+    )
+)
+class AgencyViewSet(
+    ServiceErrors,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The authority's agencies: officers keep them, managers read them."""
+
+    serializer_class = AgencySerializer
+    permission_classes = PERMISSIONS
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet:
+        params = self.request.query_params
+        return selectors.agency_list(
+            self.request.user,
+            search=params.get("search", ""),
+            agency_type=params.get("agency_type", ""),
+            status=status_filter(self.request),
+        )
+
+    def get_object(self):
+        return self._annotated(self.kwargs["pk"])
+
+    def _annotated(self, pk: int):
+        # The list's queryset, so a single agency carries the same counts as in the list.
+        agencies = selectors.agency_list(self.request.user, status="all")
+        return get_object_or_404(agencies, pk=pk)
+
+    def perform_create(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        active = data.pop("active", True)
+        agency = services.agency_create(actor=self.request.user, **data)
+        if not active:
+            agency = services.agency_set_active(
+                actor=self.request.user, agency=agency, active=False
+            )
+        serializer.instance = self._annotated(agency.pk)
+
+    def perform_update(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        active = data.pop("active", None)
+        agency = services.agency_update(actor=self.request.user, agency=serializer.instance, **data)
+        if active is not None and active != agency.active:
+            agency = services.agency_set_active(
+                actor=self.request.user, agency=agency, active=active
+            )
+        serializer.instance = self._annotated(agency.pk)
+
+
+# --- Partnerships ----------------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            SEARCH,
+            ACTIVE,
+            OpenApiParameter("programme", OpenApiTypes.STR, description=_("Programme name.")),
+            OpenApiParameter(
+                "level",
+                OpenApiTypes.STR,
+                enum=["strategic", "operational"],
+                description=_("Level."),
+            ),
+        ]
+    )
+)
+class PartnershipViewSet(
+    ServiceErrors,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Partnerships the user may read; officers register and edit them."""
+
+    serializer_class = PartnershipSerializer
+    permission_classes = PERMISSIONS
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet:
+        params = self.request.query_params
+        return selectors.partnership_list(
+            self.request.user,
+            search=params.get("search", ""),
+            programme=params.get("programme", ""),
+            level=params.get("level", ""),
+            status=status_filter(self.request),
+        )
+
+    def get_object(self):
+        return self._annotated(self.kwargs["pk"])
+
+    def _annotated(self, pk: int):
+        # The list's queryset, so a single partnership carries the same counts as in the list.
+        partnerships = selectors.partnership_list(self.request.user, status="all")
+        return get_object_or_404(partnerships, pk=pk)
+
+    def perform_create(self, serializer) -> None:
+        data = {
+            k: v for k, v in serializer.validated_data.items() if k in services.PARTNERSHIP_FIELDS
+        }
+        partnership = services.partnership_register(actor=self.request.user, **data)
+        serializer.instance = self._annotated(partnership.pk)
+
+    def perform_update(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        if "version" not in data:
+            raise serializers.ValidationError(
+                {"version": [_("Send the version your change is based on.")]}
+            )
+        expected = data.pop("version")
+        fields = {k: v for k, v in data.items() if k in services.PARTNERSHIP_FIELDS}
+        partnership = services.partnership_update(
+            actor=self.request.user,
+            partnership=serializer.instance,
+            expected_version=expected,
+            **fields,
+        )
+        serializer.instance = self._annotated(partnership.pk)
+
+
+@extend_schema(responses=MembershipSerializer)
+class PartnershipMemberships(ServiceErrors, generics.ListCreateAPIView):
+    """The agencies of a partnership, past and present; officers add agencies."""
+
+    serializer_class = MembershipSerializer
+    permission_classes = PERMISSIONS
+
+    def get_queryset(self) -> QuerySet:
+        if _fake(self):
+            return Membership.objects.none()
+        partnership = selectors.partnership_for_user(self.request.user, self.kwargs["pk"])
+        return partnership.memberships.select_related("agency").order_by("left_on", "agency__name")
+
+    def get_serializer(self, *args: Any, **kwargs: Any):
+        if not _fake(self):
+            kwargs["agencies"] = selectors.agencies_of_authority(self.request.user)
+        return super().get_serializer(*args, **kwargs)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        partnership = selectors.partnership_for_user(request.user, self.kwargs["pk"])
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        membership = services.membership_add(
+            actor=request.user,
+            partnership=partnership,
+            agency=serializer.validated_data["agency"],
+            role=serializer.validated_data.get("role", "partner"),
+            joined_on=serializer.validated_data.get("joined_on"),
+        )
+        return Response(self.get_serializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+# --- Projects --------------------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            SEARCH,
+            ACTIVE,
+            OpenApiParameter("partnership", OpenApiTypes.INT, description=_("Partnership id.")),
+        ]
+    )
+)
+class ProjectViewSet(
+    ServiceErrors,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Projects of the partnerships the user may read; officers add and edit them."""
+
+    serializer_class = ProjectSerializer
+    permission_classes = PERMISSIONS
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet:
+        qs = selectors.projects_visible_to(self.request.user).order_by("name", "id")
+        params = self.request.query_params
+        partnership = params.get("partnership", "")
+        if partnership.isdigit():
+            qs = qs.filter(partnership_id=int(partnership))
+        if params.get("search"):
+            qs = qs.filter(
+                Q(name__icontains=params["search"]) | Q(description__icontains=params["search"])
+            )
+        active = status_filter(self.request)
+        if active != "all":
+            qs = qs.filter(active=active == "active")
+        return qs
+
+    def get_object(self):
+        return selectors.project_for_user(self.request.user, self.kwargs["pk"])
+
+    def get_serializer(self, *args: Any, **kwargs: Any):
+        if not _fake(self):
+            kwargs["partnerships"] = selectors.partnerships_visible_to(self.request.user)
+        return super().get_serializer(*args, **kwargs)
+
+    def perform_create(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        partnership = data.pop("partnership")
+        fields = {k: v for k, v in data.items() if k in services.PROJECT_FIELDS}
+        serializer.instance = services.project_create(
+            actor=self.request.user, partnership=partnership, **fields
+        )
+
+    def perform_update(self, serializer) -> None:
+        fields = {
+            k: v for k, v in serializer.validated_data.items() if k in services.PROJECT_FIELDS
+        }
+        serializer.instance = services.project_update(
+            actor=self.request.user, project=serializer.instance, **fields
+        )

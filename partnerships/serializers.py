@@ -1,0 +1,116 @@
+"""API shapes of the registry. Serializers only check shape and types: the services validate."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .models import Agency, Membership, Partnership, Project
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    n_partnerships = serializers.IntegerField(read_only=True, required=False)
+
+    class Meta:
+        model = Agency
+        fields = [
+            "id",
+            "name",
+            "agency_type",
+            "contact_name",
+            "email",
+            "phone",
+            "active",
+            "n_partnerships",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "n_partnerships", "created_at", "updated_at"]
+        # The name is unique within an authority: the service checks it (full_clean), so the
+        # serializer must not add a validator of its own that knows nothing of the authority.
+        validators: list = []
+
+
+class PartnershipSerializer(serializers.ModelSerializer):
+    n_agencies = serializers.IntegerField(read_only=True, required=False)
+    n_projects = serializers.IntegerField(read_only=True, required=False)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_(
+            "The version this edit is based on. Required to change a partnership: an edit "
+            "based on an older version is refused with 409."
+        ),
+    )
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "id",
+            "name",
+            "programme",
+            "level",
+            "description",
+            "start_date",
+            "active",
+            "version",
+            "n_agencies",
+            "n_projects",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "active", "n_agencies", "n_projects", "created_at", "updated_at"]
+        validators: list = []
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.none())
+    agency_name = serializers.CharField(source="agency.name", read_only=True)
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "agency",
+            "agency_name",
+            "role",
+            "joined_on",
+            "left_on",
+            "is_current",
+        ]
+        read_only_fields = ["id", "left_on", "is_current"]
+        validators: list = []
+
+    def __init__(self, *args, agencies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agencies is not None:
+            # Only the requester's own agencies can be chosen: any other id is "invalid".
+            self.fields["agency"].queryset = agencies
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    partnership = serializers.PrimaryKeyRelatedField(queryset=Partnership.objects.none())
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "partnership",
+            "name",
+            "target_group",
+            "description",
+            "active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "active", "created_at", "updated_at"]
+        validators: list = []
+
+    def __init__(self, *args, partnerships=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if partnerships is not None:
+            self.fields["partnership"].queryset = partnerships
+        if self.instance is not None:
+            # A project never moves to another partnership.
+            self.fields["partnership"].read_only = True

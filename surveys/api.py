@@ -1,0 +1,346 @@
+"""The surveys API: questionnaires, rounds, invitations and responses.
+
+Reads go through surveys.selectors (rounds_visible_to is the tenancy rule); writes go through
+surveys.services after the same forms as the officer pages have validated the input.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.forms import Form
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response as APIResponse
+
+from partnerships import selectors as registry
+from partnerships.api import PERMISSIONS, OfficersOnly, ServiceErrors, _fake
+
+from . import selectors, services
+from .forms import (
+    RANK_SEPARATOR,
+    InvitationForm,
+    PaperResponseAgencyForm,
+    QuestionnaireForm,
+    RoundForm,
+)
+from .models import Answer, Instrument, Invitation, Question, QuestionType, Response, Round
+from .serializers import (
+    InstrumentSerializer,
+    InvitationSerializer,
+    ResponseEntrySerializer,
+    ResponseSerializer,
+    RoundSerializer,
+)
+
+ID = r"\d+"
+
+
+def form_errors(form: Form, rename: Mapping[str, str] | None = None) -> dict[str, list[str]]:
+    """A bound form's errors keyed as the API names the fields."""
+    rename = rename or {}
+    errors: dict[str, list[str]] = {}
+    for name, messages in form.errors.items():
+        key = "non_field_errors" if name == "__all__" else rename.get(name, name)
+        errors.setdefault(key, []).extend(str(m) for m in messages)
+    return errors
+
+
+# --- Instruments -----------------------------------------------------------------------------
+class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every questionnaire version with its questions (shared by all authorities)."""
+
+    serializer_class = InstrumentSerializer
+    permission_classes = PERMISSIONS
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet[Instrument]:
+        questions = Question.objects.select_related("section").order_by("position")
+        return selectors.instruments_all().prefetch_related(Prefetch("questions", questions))
+
+
+# --- Rounds ----------------------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("project", OpenApiTypes.INT, description=_("Project id."))]
+    )
+)
+class RoundViewSet(
+    ServiceErrors,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Survey rounds of the projects the user may read; officers open them."""
+
+    serializer_class = RoundSerializer
+    permission_classes = PERMISSIONS
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet[Round]:
+        qs = selectors.rounds_visible_to(self.request.user).order_by("-opens_on", "-id")
+        project = self.request.query_params.get("project", "")
+        if project.isdigit():
+            qs = qs.filter(project_id=int(project))
+        return qs
+
+    def get_object(self) -> Round:
+        return selectors.round_for_user(self.request.user, self.kwargs["pk"])
+
+    def get_serializer(self, *args: Any, **kwargs: Any):
+        if not _fake(self):
+            kwargs["projects"] = registry.projects_visible_to(self.request.user)
+        return super().get_serializer(*args, **kwargs)
+
+    def perform_create(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        project = data.pop("project")
+        # The page's form fills in the default introduction and checks the dates.
+        form = RoundForm(
+            {
+                **{k: v for k, v in data.items() if k != "instrument"},
+                "instrument": data["instrument"].pk,
+                "min_group_size": data.get("min_group_size", 3),
+            }
+        )
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        serializer.instance = services.round_open(
+            actor=self.request.user, project=project, **form.cleaned_data
+        )
+
+
+# --- Invitations -----------------------------------------------------------------------------
+class RoundInvitations(ServiceErrors, generics.ListCreateAPIView):
+    """Who is invited to a round (officers only). The link's token is never shown."""
+
+    serializer_class = InvitationSerializer
+    permission_classes = [IsAuthenticated, OfficersOnly]
+
+    def get_queryset(self) -> QuerySet[Invitation]:
+        if _fake(self):
+            return Invitation.objects.none()
+        survey_round = selectors.round_for_user(self.request.user, self.kwargs["pk"])
+        return survey_round.invitations.select_related("agency", "response").order_by(
+            "agency__name", "name", "id"
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> APIResponse:
+        survey_round = selectors.round_for_user(request.user, self.kwargs["pk"])
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        form = InvitationForm(
+            {"agency": data["agency_id"], "name": data["name"], "email": data["email"]},
+            survey_round=survey_round,
+        )
+        if not form.is_valid():
+            raise serializers.ValidationError(form_errors(form))
+        invitation = services.invitation_add(
+            actor=request.user, survey_round=survey_round, **form.cleaned_data
+        )
+        return APIResponse(self.get_serializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+# --- Responses -------------------------------------------------------------------------------
+def _rank_name(question: Question, option_code: str) -> str:
+    return f"{question.code}{RANK_SEPARATOR}{option_code}"
+
+
+def questionnaire_data(questions: list[Question], entry: Mapping[str, Any]) -> dict[str, str]:
+    """Translate an API entry into the QuestionnaireForm's POST data, refusing what the form
+    would silently ignore (an unknown code, an option ranked twice)."""
+    by_code = {q.code: q for q in questions}
+    rankings = [q for q in questions if q.type == QuestionType.RANKING]
+    errors: dict[str, Any] = {}
+    data: dict[str, str] = {}
+
+    answer_errors = {}
+    for code, value in entry["answers"].items():
+        question = by_code.get(code)
+        if question is None:
+            answer_errors[code] = [_("There is no question with this code.")]
+        elif question.type == QuestionType.TEXT:
+            answer_errors[code] = [_("A free-text answer goes in comments.")]
+        elif question.type == QuestionType.RANKING:
+            answer_errors[code] = [_("The ranking goes in ranking.")]
+        else:
+            data[code] = value
+    if answer_errors:
+        errors["answers"] = answer_errors
+
+    comment_errors = {}
+    for code, text in entry["comments"].items():
+        question = by_code.get(code)
+        if question is None:
+            comment_errors[code] = [_("There is no question with this code.")]
+        elif question.type != QuestionType.TEXT:
+            comment_errors[code] = [_("Only free-text answers go in comments.")]
+        else:
+            data[code] = text
+    if comment_errors:
+        errors["comments"] = comment_errors
+
+    ranking = entry["ranking"]
+    if ranking:
+        if not rankings:
+            errors["ranking"] = [_("This questionnaire has no ranking question.")]
+        else:
+            question = rankings[0]
+            known = {o["code"] for o in question.options}
+            ranking_errors = [
+                _("%(code)s is not one of the outcomes to rank.") % {"code": code}
+                for code in dict.fromkeys(ranking)
+                if code not in known
+            ]
+            ranking_errors += [
+                _("%(code)s is listed more than once.") % {"code": code}
+                for code, n in Counter(ranking).items()
+                if n > 1
+            ]
+            if ranking_errors:
+                errors["ranking"] = ranking_errors
+            for rank, code in enumerate(ranking, start=1):
+                data[_rank_name(question, code)] = str(rank)
+    if errors:
+        raise serializers.ValidationError(errors)
+    return data
+
+
+def questionnaire_errors(form: QuestionnaireForm) -> dict[str, Any]:
+    """The form's errors, put back where the API entry had the value."""
+    by_code = {q.code: q for q in form.questions}
+    errors: dict[str, Any] = {}
+    for name, messages in form.errors.items():
+        texts = [str(m) for m in messages]
+        if name == "__all__":
+            errors.setdefault("non_field_errors", []).extend(texts)
+        elif RANK_SEPARATOR in name:
+            option = name.split(RANK_SEPARATOR, 1)[1]
+            ranking = errors.setdefault("ranking", [])
+            ranking.extend(f"{option}: {text}" for text in texts)
+        elif by_code[name].type == QuestionType.TEXT:
+            errors.setdefault("comments", {})[name] = texts
+        else:
+            errors.setdefault("answers", {})[name] = texts
+    return errors
+
+
+def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[dict[str, Any]]:
+    """Responses in the shape they are entered, with the small-number rule of anonymous rounds:
+    an agency with fewer than k submitted responses is not named (as in the CSV export)."""
+    responses = list(responses)
+    hidden: set[int] = set()
+    if survey_round.is_anonymous:
+        counts = Counter(
+            Response.objects.filter(round=survey_round, submitted_at__isnull=False).values_list(
+                "agency_id", flat=True
+            )
+        )
+        hidden = {a for a, n in counts.items() if n < survey_round.min_group_size}
+    rows = []
+    for response in responses:
+        answers: dict[str, Any] = {}
+        comments: dict[str, str] = {}
+        ranking: list[str] = []
+        for answer in response.answers.all():
+            question = answer.question
+            if question.type == QuestionType.LIKERT:
+                answers[question.code] = "dk" if answer.dont_know else answer.value
+            elif question.type == QuestionType.CHOICE:
+                answers[question.code] = answer.choice
+            elif question.type == QuestionType.TEXT:
+                comments[question.code] = answer.text
+            elif question.type == QuestionType.RANKING and answer.ranking:
+                ranking = sorted(answer.ranking, key=answer.ranking.get)
+        rows.append(
+            {
+                "id": response.pk,
+                "agency": None if response.agency_id in hidden else response.agency_id,
+                "submitted_at": response.submitted_at,
+                "entered_by_officer": response.entered_by_id is not None,
+                "answers": answers,
+                "ranking": ranking,
+                "comments": comments,
+            }
+        )
+    return rows
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[OpenApiParameter("agency", OpenApiTypes.INT, description=_("Agency id."))]
+    ),
+    post=extend_schema(
+        request=ResponseEntrySerializer,
+        responses={201: ResponseSerializer},
+        description=_(
+            "Enter a complete paper questionnaire for an agency. It is validated as the "
+            "officer's paper-entry page validates it, stored as entered by an officer and "
+            "submitted at once, which triggers scoring."
+        ),
+    ),
+)
+class RoundResponses(ServiceErrors, generics.ListAPIView):
+    """The submitted responses of a round (officers only), and paper entries."""
+
+    serializer_class = ResponseSerializer
+    permission_classes = [IsAuthenticated, OfficersOnly]
+
+    def _round(self) -> Round:
+        return selectors.round_for_user(self.request.user, self.kwargs["pk"])
+
+    def get_queryset(self) -> QuerySet[Response]:
+        if _fake(self):
+            return Response.objects.none()
+        qs = Response.objects.filter(round=self._round(), submitted_at__isnull=False)
+        agency = self.request.query_params.get("agency", "")
+        if agency.isdigit():
+            qs = qs.filter(agency_id=int(agency))
+        answers = Answer.objects.select_related("question")
+        return qs.prefetch_related(Prefetch("answers", answers)).order_by("submitted_at", "id")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> APIResponse:
+        survey_round = self._round()
+        page = self.paginate_queryset(self.get_queryset())
+        rows = response_rows(survey_round, page)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> APIResponse:
+        survey_round = self._round()
+        entry = ResponseEntrySerializer(data=request.data)
+        entry.is_valid(raise_exception=True)
+        questions = list(survey_round.instrument.questions.select_related("section"))
+        agency_form = PaperResponseAgencyForm(
+            {"agency": entry.validated_data["agency"]}, survey_round=survey_round
+        )
+        form = QuestionnaireForm(
+            questionnaire_data(questions, entry.validated_data),
+            questions=questions,
+            enforce_required=True,
+        )
+        errors = {}
+        if not agency_form.is_valid():
+            errors.update(form_errors(agency_form))
+        if not form.is_valid():
+            errors.update(questionnaire_errors(form))
+        if errors:
+            raise serializers.ValidationError(errors)
+        response = services.response_enter_on_paper(
+            actor=request.user,
+            survey_round=survey_round,
+            agency=agency_form.cleaned_data["agency"],
+            values=form.answer_values(),
+        )
+        answers = Answer.objects.select_related("question")
+        stored = Response.objects.prefetch_related(Prefetch("answers", answers)).get(pk=response.pk)
+        row = response_rows(survey_round, [stored])[0]
+        return APIResponse(ResponseSerializer(row).data, status=status.HTTP_201_CREATED)
