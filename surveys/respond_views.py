@@ -7,8 +7,12 @@ left open past the session's end still saves what was typed.
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import selectors, services
 from .forms import ConsentForm, QuestionnaireForm
 from .models import Invitation
+
+logger = logging.getLogger(__name__)
 
 SESSION_KEY = "respondent_invitation_id"
 RESUME_SALT = "surveys.respond.resume"
@@ -81,12 +87,24 @@ def _journey(request: HttpRequest):
     return invitation, None
 
 
+def _guess_key(request: HttpRequest) -> str:
+    return f"respond-link-misses:{request.META.get('REMOTE_ADDR', '')}"
+
+
 @never_cache
 @require_GET
 def respond_link(request: HttpRequest, token: str) -> HttpResponse:
+    key = _guess_key(request)
+    if cache.get(key, 0) >= settings.LINK_GUESS_LIMIT:
+        # Logged without the token: the address is enough to act on.
+        logger.warning("invitation link guessing blocked for %s", request.META.get("REMOTE_ADDR"))
+        return render(request, "surveys/respond/too_many.html", status=429)
     try:
         invitation = services.invitation_open(token=token)
     except services.LinkProblem as problem:
+        if problem.kind == "unknown":
+            cache.add(key, 0, timeout=settings.LINK_GUESS_WINDOW_SECONDS)
+            cache.incr(key)
         return _link_problem(request, problem.kind, problem.invitation)
     _bind_session(request, invitation)
     return redirect("surveys:respond_start")

@@ -33,6 +33,14 @@ def _plain_http(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate-limit counters and lockouts must not leak from one test into the next.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks():
     """Tasks run in-process unless a test starts a real worker (see test_celery_worker)."""
     from config.celery import app

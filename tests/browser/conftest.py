@@ -49,16 +49,26 @@ def new_page(browser):
     """Pages in fresh browser contexts (a fresh context is another device: no cookies)."""
     contexts = []
 
+    blocked: list[str] = []
+
     def make():
         context = browser.new_context(locale="en-GB")
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        # The Content-Security-Policy must never have to block anything the app itself sends.
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
         return page
 
     yield make
     for context in contexts:
         context.close()
+    assert blocked == [], blocked
 
 
 class AxeChecker:

@@ -52,10 +52,27 @@ def test_password_reset_sends_a_working_link_by_email(
     new = "a-new-long-passphrase-42"
     client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     client.logout()
-    assert client.login(username="alice", password=new)
+    signed_in = client.post(reverse("login"), {"username": "alice", "password": new})
+    assert signed_in.status_code == 302
 
 
 def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client, cast):
     response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_repeated_failures_lock_the_sign_in_even_for_the_right_password(client, cast):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "alice", "password": "wrong"})
+    locked = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Too many failed sign-in attempts" in locked.content.decode()
+    assert client.get(reverse("home")).status_code == 302  # still signed out
+
+
+def test_another_users_failures_do_not_lock_alice(client, cast):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "bob", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302

@@ -261,3 +261,23 @@ def test_the_respondent_pages_need_the_link_first(client, survey):
     response = client.get(section_url(1))
     assert response.status_code == 403
     assert "Open your invitation link again" in response.content.decode()
+
+
+def test_guessing_links_is_rate_limited_and_logged_without_the_token(
+    client, survey, settings, caplog
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LINK_GUESS_LIMIT = 3
+    for n in range(3):
+        assert client.get(reverse("surveys:respond_link", args=[f"guess-{n}"])).status_code == 404
+    with caplog.at_level("WARNING", logger="surveys.respond_views"):
+        blocked = client.get(reverse("surveys:respond_link", args=["guess-secret-value"]))
+    assert blocked.status_code == 429
+    assert "Too many attempts" in blocked.content.decode()
+    # Even the right link waits out the window from that address.
+    assert client.get(reverse("surveys:respond_link", args=[survey.token])).status_code == 429
+    assert "guessing blocked" in caplog.text
+    assert "guess-secret-value" not in caplog.text
+    cache.clear()
