@@ -8,9 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from surveys.respond_views import csrf_failure_on_section
+from surveys.selectors import rounds_for_project
 
 from . import selectors, services
 from .agency_import import agency_csv_parse, agency_csv_template
@@ -250,8 +253,6 @@ def project_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_for_user(request.user, pk)
-    from surveys.selectors import rounds_for_project
-
     return render(
         request,
         "partnerships/project_detail.html",
@@ -411,14 +412,10 @@ def agency_import_template(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """An expired form. On a questionnaire page, show it again with what was typed."""
-    from django.urls import Resolver404, resolve
-
     try:
         match = resolve(request.path_info)
     except Resolver404:
         match = None
     if match and match.view_name == "surveys:respond_section":
-        from surveys.respond_views import csrf_failure_on_section
-
         return csrf_failure_on_section(request, match.kwargs["number"])
     return render(request, "403_csrf.html", status=403)
