@@ -11,8 +11,10 @@ from rest_framework import serializers
 from rest_framework.routers import SimpleRouter
 
 from partnerships import api as registry_api
+from partnerships import api_actions as registry_actions
 from reports import api as reports_api
 from surveys import api as surveys_api
+from surveys import api_actions as survey_actions
 
 # The scorecard endpoint is a function view the schema cannot infer: describe its body here.
 # (Better as a decorator in reports/api.py itself; kept here so that file stays untouched.)
@@ -58,6 +60,27 @@ api_urlpatterns = [
         surveys_api.RoundResponses.as_view(),
         name="round-responses",
     ),
+    # Officer actions, the same services as the buttons on the pages.
+    path("rounds/<int:pk>/send/", survey_actions.round_send, name="round-send"),
+    path("rounds/<int:pk>/remind/", survey_actions.round_remind, name="round-remind"),
+    path(
+        "rounds/<int:pk>/invite-members/",
+        survey_actions.round_invite_members,
+        name="round-invite-members",
+    ),
+    path("invitations/<int:pk>/send/", survey_actions.invitation_send, name="invitation-send"),
+    path(
+        "invitations/<int:pk>/revoke/",
+        survey_actions.invitation_revoke,
+        name="invitation-revoke",
+    ),
+    path(
+        "partnerships/<int:pk>/active/",
+        registry_actions.partnership_active,
+        name="partnership-active",
+    ),
+    path("projects/<int:pk>/active/", registry_actions.project_active, name="project-active"),
+    path("memberships/<int:pk>/", registry_actions.membership_change, name="membership-change"),
 ]
 
 urlpatterns = [

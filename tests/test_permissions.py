@@ -89,6 +89,7 @@ API_OFFICER_OWN_OBJECT = (403, 403, 403, 200, 404, 403)
 # An empty body: officers reach validation (400), everyone else is stopped before it.
 API_POST = (403, 403, 403, 400, 400, 403)
 API_POST_OWN_OBJECT = (403, 403, 403, 400, 404, 403)
+API_ACTION = (403, 403, 403, 200, 404, 403)  # a POST with nothing to validate
 
 TABLE = [
     Row("home", (302, 200, 200, 200, 200, 200)),
@@ -189,6 +190,19 @@ TABLE = [
     Row("api:round-responses", API_OFFICER_OWN_OBJECT, survey_round),
     Row("api:agency-list", API_POST, method="post", label="agency create"),
     Row("api:round-responses", API_POST_OWN_OBJECT, survey_round, "post", "response entry"),
+    Row("api:round-send", API_ACTION, survey_round, "post"),
+    Row("api:round-remind", API_ACTION, survey_round, "post"),
+    Row("api:round-invite-members", API_ACTION, survey_round, "post"),
+    Row("api:invitation-send", API_ACTION, invitation, "post"),
+    Row("api:invitation-revoke", API_ACTION, invitation, "post"),
+    Row("api:partnership-active", API_POST_OWN_OBJECT, attr("partnership"), "post"),
+    Row("api:project-active", API_POST_OWN_OBJECT, attr("project"), "post"),
+    Row(
+        "api:membership-change",
+        API_POST_OWN_OBJECT,
+        lambda cast: cast.partnership.memberships.first(),
+        "put",
+    ),
 ]
 
 

@@ -1,0 +1,83 @@
+"""Officer actions on rounds and invitations through the API: the same services as the page
+buttons (send, resend, revoke, remind, invite every member agency's contact)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from partnerships.api import OfficersOnly
+
+from . import selectors, services
+from .serializers import InvitationSerializer
+
+SENT = inline_serializer("SentCount", {"sent": serializers.IntegerField()})
+INVITED = inline_serializer(
+    "InvitedFromMemberships",
+    {
+        "invited": serializers.IntegerField(),
+        "skipped_agencies": serializers.ListField(child=serializers.CharField()),
+    },
+)
+
+
+def _round(request: Request, pk: int):
+    return selectors.round_for_user(request.user, pk)
+
+
+@extend_schema(request=None, responses=SENT, summary=_("Send the invitations not yet sent"))
+@api_view(["POST"])
+@permission_classes([IsAuthenticated, OfficersOnly])
+def round_send(request: Request, pk: int) -> Response:
+    survey_round = _round(request, pk)
+    unsent = survey_round.invitations.filter(sent_at__isnull=True, revoked_at__isnull=True)
+    count = services.invitations_send(
+        actor=request.user, survey_round=survey_round, invitations=unsent.select_related("agency")
+    )
+    return Response({"sent": count})
+
+
+@extend_schema(request=None, responses=SENT, summary=_("Remind everyone who has not submitted"))
+@api_view(["POST"])
+@permission_classes([IsAuthenticated, OfficersOnly])
+def round_remind(request: Request, pk: int) -> Response:
+    count = services.round_send_reminders(actor=request.user, survey_round=_round(request, pk))
+    return Response({"sent": count})
+
+
+@extend_schema(
+    request=None, responses=INVITED, summary=_("Invite the contact of every member agency")
+)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated, OfficersOnly])
+def round_invite_members(request: Request, pk: int) -> Response:
+    created, skipped = services.invitations_add_from_memberships(
+        actor=request.user, survey_round=_round(request, pk)
+    )
+    return Response({"invited": len(created), "skipped_agencies": [a.name for a in skipped]})
+
+
+@extend_schema(request=None, responses=SENT, summary=_("Send (or send again) one invitation"))
+@api_view(["POST"])
+@permission_classes([IsAuthenticated, OfficersOnly])
+def invitation_send(request: Request, pk: int) -> Response:
+    invitation = selectors.invitation_for_user(request.user, pk)
+    count = services.invitations_send(
+        actor=request.user, survey_round=invitation.round, invitations=[invitation]
+    )
+    return Response({"sent": count})
+
+
+@extend_schema(request=None, responses=InvitationSerializer, summary=_("Revoke an invitation"))
+@api_view(["POST"])
+@permission_classes([IsAuthenticated, OfficersOnly])
+def invitation_revoke(request: Request, pk: int) -> Response:
+    invitation = selectors.invitation_for_user(request.user, pk)
+    services.invitation_revoke(actor=request.user, invitation=invitation)
+    invitation.refresh_from_db()
+    return Response(InvitationSerializer(invitation).data)
