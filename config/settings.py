@@ -247,6 +247,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Our LOGGING (with the token filter) stays in charge inside worker processes too.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 REMINDER_DAYS_BEFORE_CLOSE = env.int("REMINDER_DAYS_BEFORE_CLOSE", default=3)
+# Responses (and invitations) of rounds closed longer ago than this are purged.
+RESPONSE_RETENTION_DAYS = env.int("RESPONSE_RETENTION_DAYS", default=730)
 
 # --- Scoring --------------------------------------------------------------------------------
 # Submissions within this many seconds share one recomputation of their round's scorecard.

@@ -475,15 +475,20 @@ def stale_rounds() -> QuerySet[Round]:
     response withdrawn or deleted); or a submission stamped after the latest scorecard read.
     """
     latest = Scorecard.objects.filter(round=OuterRef("pk")).order_by("-computed_at", "-id")
-    return Round.objects.annotate(
-        n_submitted=Count("responses", filter=Q(responses__submitted_at__isnull=False)),
-        last_submitted_at=Max("responses__submitted_at"),
-        seen=Subquery(latest.values("submissions_seen")[:1]),
-        scored_at=Subquery(latest.values("computed_at")[:1]),
-    ).filter(
-        Q(scored_at__isnull=True, n_submitted__gt=0)
-        | (Q(scored_at__isnull=False) & ~Q(seen=F("n_submitted")))
-        | Q(last_submitted_at__gt=F("scored_at"))
+    # A round whose responses were deleted under the retention rules keeps its last scorecard.
+    return (
+        Round.objects.filter(responses_deleted_at__isnull=True)
+        .annotate(
+            n_submitted=Count("responses", filter=Q(responses__submitted_at__isnull=False)),
+            last_submitted_at=Max("responses__submitted_at"),
+            seen=Subquery(latest.values("submissions_seen")[:1]),
+            scored_at=Subquery(latest.values("computed_at")[:1]),
+        )
+        .filter(
+            Q(scored_at__isnull=True, n_submitted__gt=0)
+            | (Q(scored_at__isnull=False) & ~Q(seen=F("n_submitted")))
+            | Q(last_submitted_at__gt=F("scored_at"))
+        )
     )
 
 

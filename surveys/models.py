@@ -127,6 +127,9 @@ class Round(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     reminders_sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the round's responses and invitations were deleted (retention): its scorecards
+    # stay, and scoring no longer looks at it.
+    responses_deleted_at = models.DateTimeField(null=True, blank=True)
     # Coalesces scoring: set when a scoring task is queued, cleared when that task starts.
     scoring_queued = models.BooleanField(default=False)
 

@@ -459,3 +459,66 @@ def response_enter_on_paper(
     )
     _request_scoring(survey_round.pk)
     return response
+
+
+# --- Retention --------------------------------------------------------------------------------
+class RoundStillOpen(Exception):
+    """Responses are deleted only once a round has closed."""
+
+
+def _round_is_closed(survey_round: Round) -> bool:
+    return survey_round.closed_at is not None or survey_round.closes_on < timezone.localdate()
+
+
+@transaction.atomic
+def _round_responses_delete(survey_round: Round, *, actor: User | None, reason: str) -> dict:
+    if not _round_is_closed(survey_round):
+        raise RoundStillOpen
+    responses = Response.objects.filter(round=survey_round)
+    counts = {
+        "responses": responses.count(),
+        "answers": Answer.objects.filter(response__round=survey_round).count(),
+        "invitations": survey_round.invitations.count(),
+    }
+    responses.delete()  # answers go with them
+    survey_round.invitations.all().delete()  # names and e-mail addresses too
+    Round.objects.filter(pk=survey_round.pk).update(responses_deleted_at=timezone.now())
+    audit_record(
+        actor=actor,
+        action="round.responses_deleted",
+        obj=survey_round,
+        authority=survey_round.project.partnership.authority,
+        data={**counts, "reason": reason},
+    )
+    return counts
+
+
+def round_responses_delete(*, actor: User, survey_round: Round) -> dict:
+    """An officer deletes a closed round's responses and invitations (export them first)."""
+    _require_officer_of(actor, survey_round.project.partnership.authority_id)
+    return _round_responses_delete(survey_round, actor=actor, reason="officer")
+
+
+def responses_purge(*, older_than_days: int, dry_run: bool = False) -> list[tuple[Round, dict]]:
+    """Delete responses of rounds that closed more than `older_than_days` ago."""
+    cutoff = timezone.localdate() - dt.timedelta(days=older_than_days)
+    due = Round.objects.filter(
+        closes_on__lt=cutoff, responses_deleted_at__isnull=True
+    ).select_related("project__partnership__authority")
+    removed = []
+    for survey_round in due:
+        if dry_run:
+            removed.append(
+                (
+                    survey_round,
+                    {
+                        "responses": survey_round.responses.count(),
+                        "answers": Answer.objects.filter(response__round=survey_round).count(),
+                        "invitations": survey_round.invitations.count(),
+                    },
+                )
+            )
+        else:
+            counts = _round_responses_delete(survey_round, actor=None, reason="retention")
+            removed.append((survey_round, counts))
+    return removed

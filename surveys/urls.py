@@ -18,6 +18,11 @@ urlpatterns = [
     path("rounds/<int:pk>/send/", views.invitations_send, name="invitations_send"),
     path("rounds/<int:pk>/remind/", views.round_remind, name="round_remind"),
     path("rounds/<int:pk>/paper/", views.paper_response, name="paper_response"),
+    path(
+        "rounds/<int:pk>/delete-responses/",
+        views.round_responses_delete,
+        name="round_responses_delete",
+    ),
     path("invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     # The respondent journey: only the first URL carries the token.

@@ -205,3 +205,23 @@ def paper_response(request: HttpRequest, pk: int) -> HttpResponse:
         "surveys/paper_response.html",
         {"round": survey_round, "agency_form": agency_form, "form": form, "questions": questions},
     )
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def round_responses_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a closed round's responses and invitations, after offering the export first."""
+    survey_round = selectors.round_for_user(request.user, pk)
+    if request.method == "POST":
+        try:
+            counts = services.round_responses_delete(actor=request.user, survey_round=survey_round)
+        except services.RoundStillOpen:
+            messages.error(request, _("Responses can only be deleted once the round has closed."))
+        else:
+            messages.success(
+                request,
+                _("%(n)s responses and %(i)s invitations deleted. The scorecards are kept.")
+                % {"n": counts["responses"], "i": counts["invitations"]},
+            )
+        return redirect("surveys:round_detail", pk=pk)
+    return render(request, "surveys/round_responses_delete.html", {"round": survey_round})

@@ -152,6 +152,7 @@ TABLE = [
     Row("surveys:invitations_send", POST_OWN_OBJECT, survey_round, "post"),
     Row("surveys:round_remind", POST_OWN_OBJECT, survey_round, "post"),
     Row("surveys:paper_response", OFFICER_OWN_OBJECT, survey_round),
+    Row("surveys:round_responses_delete", OFFICER_OWN_OBJECT, survey_round),
     Row("surveys:invitation_resend", POST_OWN_OBJECT, invitation, "post"),
     Row("surveys:invitation_revoke", POST_OWN_OBJECT, invitation, "post"),
     # The respondent pages: an unknown link is 404 for all; without a link, 403 for all.
