@@ -240,6 +240,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.send_due_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    "purge-expired-responses": {
+        "task": "surveys.tasks.purge_expired_responses",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Catches up scoring that could not be queued (broker down) or whose task was lost.
     "score-stale-rounds": {"task": "reports.tasks.score_stale_rounds", "schedule": 300.0},
 }

@@ -28,3 +28,10 @@ def send_due_reminders() -> int:
         survey_round = Round.objects.select_related("project__partnership").get(pk=round_id)
         sent += services.round_send_reminders(actor=None, survey_round=survey_round)
     return sent
+
+
+@shared_task(acks_late=True, time_limit=1800)
+def purge_expired_responses() -> int:
+    """Daily: delete the responses of rounds past the retention period (scorecards stay)."""
+    removed = services.responses_purge(older_than_days=settings.RESPONSE_RETENTION_DAYS)
+    return sum(counts["responses"] for _round, counts in removed)

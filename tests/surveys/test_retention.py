@@ -68,3 +68,13 @@ def test_the_purge_removes_only_rounds_past_retention_and_says_what(cast, capsys
     assert Response.objects.filter(round=recent).count() == 2
     call_command("purge_responses")
     assert "Removed 0 responses from 0 rounds" in capsys.readouterr().out
+
+
+def test_the_daily_task_purges_past_retention(cast, settings):
+    from surveys.tasks import purge_expired_responses
+
+    settings.RESPONSE_RETENTION_DAYS = 30
+    old = _closed_round(cast, days_ago=31)
+    assert purge_expired_responses() == 2
+    assert not Response.objects.filter(round=old).exists()
+    assert "purge-expired-responses" in settings.CELERY_BEAT_SCHEDULE
