@@ -33,11 +33,7 @@ from .serializers import (
 
 # --- Permissions and errors shared by every API view ---------------------------------------
 def _reads(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.authority_id is not None
-        and user.role in (Role.OFFICER, Role.MANAGER)
-    )
+    return user.is_authenticated and user.is_reader
 
 
 class OfficersWriteReadersRead(BasePermission):

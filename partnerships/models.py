@@ -84,6 +84,11 @@ class User(AbstractUser):
         return self.role == Role.MANAGER and self.authority_id is not None
 
     @property
+    def is_reader(self) -> bool:
+        """Officers and managers read the registry, rounds and reports; partners do not."""
+        return self.role in (Role.OFFICER, Role.MANAGER) and self.authority_id is not None
+
+    @property
     def is_partner(self) -> bool:
         return self.role == Role.PARTNER and self.authority_id is not None
 

@@ -24,6 +24,12 @@ class StaleEditError(Exception):
     """Someone else saved the record after this edit started."""
 
 
+def require_officer_of(actor: User, authority_id: int) -> None:
+    """The one check every write of every app makes: an officer of that very authority."""
+    if not actor.is_officer or actor.authority_id != authority_id:
+        raise PermissionDenied(_("Only officers of the authority can do this."))
+
+
 def _require_officer(actor: User) -> None:
     if not actor.is_officer:
         raise PermissionDenied(_("Only officers of the authority can change the registry."))

@@ -6,15 +6,13 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 
-from partnerships.models import Agency, Role, User
+from partnerships.models import Agency, User
 from surveys.models import Round
 from surveys.selectors import round_for_user, rounds_visible_to
 
 __all__ = ["round_for_user", "rounds_visible_to"]  # one tenancy selector for rounds, shared
 
 from .models import InstrumentReliability, Scorecard
-
-READER_ROLES = (Role.OFFICER, Role.MANAGER)
 
 # Partnership-level figures, blanked when an anonymous round has fewer than k respondents.
 _PARTNERSHIP_FIGURES = ("index", "band", "interval", "kendall_w", "chi_square", "p_value")
@@ -23,9 +21,7 @@ _PARTNERSHIP_MAPS = ("dimensions", "components", "rwg")
 
 def user_reads_reports(user: User) -> bool:
     """Officers and managers read scorecards; partners and users without a role do not."""
-    return bool(
-        user.is_authenticated and user.authority_id is not None and user.role in READER_ROLES
-    )
+    return user.is_authenticated and user.is_reader
 
 
 def latest_scorecard(rnd: Round) -> Scorecard | None:

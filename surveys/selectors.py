@@ -26,7 +26,7 @@ INVITATION_STATUS_LABELS = {
 
 def rounds_visible_to(user: User) -> QuerySet[Round]:
     """Rounds of the partnerships the user may read: officers' and managers' only."""
-    if not user.is_authenticated or user.role not in ("officer", "manager"):
+    if not (user.is_authenticated and user.is_reader):
         return Round.objects.none()
     return Round.objects.filter(project__partnership__in=partnerships_visible_to(user))
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from partnerships.audit import audit_record
 from partnerships.models import Agency, Project, User
+from partnerships.services import require_officer_of
 from partnerships.tasks import send_email
 from reports.services import round_scoring_request
 
@@ -29,11 +30,6 @@ from .models import Answer, Instrument, Invitation, Question, QuestionType, Resp
 from .tokens import digests_match, new_salt, token_digest, token_for
 
 logger = logging.getLogger(__name__)
-
-
-def _require_officer_of(actor: User, authority_id: int) -> None:
-    if not actor.is_officer or actor.authority_id != authority_id:
-        raise PermissionDenied(_("Only officers of the authority can do this."))
 
 
 # --- Rounds ---------------------------------------------------------------------------------
@@ -50,7 +46,7 @@ def round_open(
     introduction: str,
     min_group_size: int = 3,
 ) -> Round:
-    _require_officer_of(actor, project.partnership.authority_id)
+    require_officer_of(actor, project.partnership.authority_id)
     if closes_on < opens_on:
         raise ValidationError({"closes_on": _("The closing date must be after the opening date.")})
     survey_round = Round(
@@ -99,7 +95,7 @@ def invitation_add(
     *, actor: User, survey_round: Round, agency: Agency, name: str, email: str
 ) -> Invitation:
     partnership = survey_round.project.partnership
-    _require_officer_of(actor, partnership.authority_id)
+    require_officer_of(actor, partnership.authority_id)
     if agency.authority_id != partnership.authority_id:
         raise PermissionDenied(_("That agency belongs to another authority."))
     if survey_round.invitations.filter(email__iexact=email.strip()).exists():
@@ -123,7 +119,7 @@ def invitations_add_from_memberships(
 ) -> tuple[list[Invitation], list[Agency]]:
     """Invite the contact of every current member agency; returns (invited, skipped agencies)."""
     partnership = survey_round.project.partnership
-    _require_officer_of(actor, partnership.authority_id)
+    require_officer_of(actor, partnership.authority_id)
     invited_emails = set(survey_round.invitations.values_list("email", flat=True))
     created, skipped = [], []
     memberships = partnership.memberships.filter(left_on__isnull=True).select_related("agency")
@@ -186,7 +182,7 @@ def invitations_send(
     *, actor: User, survey_round: Round, invitations: Iterable[Invitation], reminder: bool = False
 ) -> int:
     """E-mail each invitation's link (first send, resend or reminder). Revoked ones are skipped."""
-    _require_officer_of(actor, survey_round.project.partnership.authority_id)
+    require_officer_of(actor, survey_round.project.partnership.authority_id)
     now = timezone.now()
     messages, sent_ids = [], []
     for invitation in invitations:
@@ -240,7 +236,7 @@ def round_send_reminders(*, actor: User | None, survey_round: Round) -> int:
 
 @transaction.atomic
 def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
-    _require_officer_of(actor, invitation.round.project.partnership.authority_id)
+    require_officer_of(actor, invitation.round.project.partnership.authority_id)
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -431,7 +427,7 @@ def response_enter_on_paper(
 ) -> Response:
     """An officer keys in a paper questionnaire for an agency; it is submitted at once."""
     partnership = survey_round.project.partnership
-    _require_officer_of(actor, partnership.authority_id)
+    require_officer_of(actor, partnership.authority_id)
     if agency.authority_id != partnership.authority_id:
         raise PermissionDenied(_("That agency belongs to another authority."))
     questions = list(survey_round.instrument.questions.all())
@@ -495,7 +491,7 @@ def _round_responses_delete(survey_round: Round, *, actor: User | None, reason: 
 
 def round_responses_delete(*, actor: User, survey_round: Round) -> dict:
     """An officer deletes a closed round's responses and invitations (export them first)."""
-    _require_officer_of(actor, survey_round.project.partnership.authority_id)
+    require_officer_of(actor, survey_round.project.partnership.authority_id)
     return _round_responses_delete(survey_round, actor=actor, reason="officer")
 
 
