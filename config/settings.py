@@ -124,6 +124,9 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Invitation links: this many unknown links from one address within the window get a 429.
 LINK_GUESS_LIMIT = env.int("LINK_GUESS_LIMIT", default=20)
 LINK_GUESS_WINDOW_SECONDS = env.int("LINK_GUESS_WINDOW_SECONDS", default=900)
+# Rendered dashboard sections are cached under a digest of what they show (reports.fragments):
+# they never go stale, this only bounds how long an unread one takes memory.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=3600)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "partnerships.User"

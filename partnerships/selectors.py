@@ -27,6 +27,19 @@ def partnerships_visible_to(user: User) -> QuerySet[Partnership]:
     return Partnership.objects.none()
 
 
+def partnership_scope(user: User) -> tuple:
+    """A hashable statement of what `partnerships_visible_to(user)` returns (for cache keys):
+    the whole authority, or the ids of the partnerships this user may see."""
+    if (
+        user.is_authenticated
+        and user.authority_id is not None
+        and (user.role == Role.OFFICER or (user.role == Role.MANAGER and user.sees_whole_authority))
+    ):
+        return ("authority", user.authority_id)
+    visible = partnerships_visible_to(user).order_by("pk").values_list("pk", flat=True)
+    return ("partnerships", tuple(visible))
+
+
 def partnership_for_user(user: User, pk: int) -> Partnership:
     return get_object_or_404(partnerships_visible_to(user).select_related("authority"), pk=pk)
 

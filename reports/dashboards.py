@@ -8,14 +8,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Func, Max, OuterRef, Q, Subquery, Value
 from django.http import Http404
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from partnerships.models import AgencyType, Partnership, Project, User
-from partnerships.selectors import partnerships_visible_to, project_for_user
+from partnerships.models import (
+    Agency,
+    AgencyType,
+    Membership,
+    Partnership,
+    Project,
+    User,
+)
+from partnerships.selectors import partnership_scope, partnerships_visible_to, project_for_user
 from surveys.models import Instrument, Invitation, Question, QuestionType, Response, Round
 
 from . import scoring
@@ -31,13 +38,14 @@ def band_label(code: str | None) -> str:
     return _(BAND_LABELS[code]) if code in BAND_LABELS else _("Insufficient responses")
 
 
-def _latest_scorecard_ids(rounds) -> dict[int, int]:
+def _row_count(queryset) -> Subquery:
+    return Subquery(queryset.order_by().annotate(v=Func("pk", function="COUNT")).values("v"))
+
+
+def _with_latest_scorecard(rounds):
+    """Each round annotated with the id of its latest scorecard (None when never scored)."""
     latest = Scorecard.objects.filter(round=OuterRef("pk")).order_by("-computed_at", "-id")
-    return {
-        row["pk"]: row["latest"]
-        for row in rounds.annotate(latest=Subquery(latest.values("pk")[:1])).values("pk", "latest")
-        if row["latest"]
-    }
+    return rounds.annotate(latest_scorecard=Subquery(latest.values("pk")[:1]))
 
 
 def _shown_index(scorecard: Scorecard, rnd: Round) -> float | None:
@@ -74,6 +82,7 @@ class ProjectDashboard:
     work_on: list[tuple[str, str]] = field(default_factory=list)
     trend: list[RoundPoint] = field(default_factory=list)
     scorecards: dict[int, Scorecard] = field(default_factory=dict)
+    latest_ids: dict[int, int] = field(default_factory=dict)
     invited: int = 0
     submitted: int = 0
     on_paper: int = 0
@@ -88,32 +97,74 @@ class ProjectDashboard:
 
 
 def project_dashboard(user: User, project_pk: int, round_pk: int | None = None) -> ProjectDashboard:
+    """Everything a dashboard shows (the PDF and exports use this)."""
+    dashboard = project_dashboard_frame(user, project_pk, round_pk)
+    dashboard_fill(dashboard)
+    return dashboard
+
+
+def project_dashboard_frame(
+    user: User, project_pk: int, round_pk: int | None = None
+) -> ProjectDashboard:
+    """The cheap part: the project, its rounds, which scorecard is each round's latest, the
+    shown round and its response counts. `dashboard_fill` adds what the scorecards hold."""
     project = project_for_user(user, project_pk)
-    rounds = list(Round.objects.filter(project=project).order_by("opens_on", "pk"))
-    latest_ids = _latest_scorecard_ids(Round.objects.filter(project=project))
-    scorecards = {
-        s.round_id: s
-        for s in Scorecard.objects.filter(pk__in=latest_ids.values()).defer("alpha_sums")
-    }
+    rounds = list(
+        _with_latest_scorecard(Round.objects.filter(project=project)).order_by("opens_on", "pk")
+    )
+    latest_ids = {r.pk: r.latest_scorecard for r in rounds if r.latest_scorecard}
     if round_pk is not None:
         current = next((r for r in rounds if r.pk == round_pk), None)
         if current is None:
             raise Http404
     else:
-        scored = [r for r in rounds if r.pk in scorecards]
+        scored = [r for r in rounds if r.pk in latest_ids]
         current = scored[-1] if scored else (rounds[-1] if rounds else None)
-    if current is not None:
-        # Only the shown round's questionnaire is read (its JSON is not small).
-        current.instrument = Instrument.objects.get(pk=current.instrument_id)
-    labels = dict(current.instrument.components) if current else {}
     dashboard = ProjectDashboard(
         project=project,
         rounds=rounds,
         current=current,
         data=None,
-        labels=labels,
-        scorecards=scorecards,
+        labels={},
+        latest_ids=latest_ids,
     )
+    if current is not None:
+        _response_counts(dashboard, current)
+    return dashboard
+
+
+def dashboard_sections_fingerprint(dashboard: ProjectDashboard) -> tuple:
+    """Everything the sections below the response rate are drawn from, for a cache key.
+
+    Scorecards never change once stored (a rescore stores a new one) and a questionnaire version
+    with responses never changes, so their ids stand for their content. Agency names are read
+    live, so the authority's last agency change is part of it too.
+    """
+    project = dashboard.project
+    agencies = Agency.objects.filter(authority_id=project.partnership.authority_id).aggregate(
+        changed=Max("updated_at"), count=Count("pk")
+    )
+    current = dashboard.current
+    return (
+        project.pk,
+        current and (current.pk, current.instrument_id),
+        [
+            (r.pk, r.title, r.opens_on, r.reporting_mode, r.min_group_size, r.instrument_id)
+            for r in dashboard.rounds
+        ],
+        sorted(dashboard.latest_ids.items()),
+        (agencies["changed"], agencies["count"]),
+    )
+
+
+def dashboard_fill(dashboard: ProjectDashboard) -> None:
+    """Read the latest scorecards and the shown round's questionnaire into the dashboard."""
+    rounds, current = dashboard.rounds, dashboard.current
+    scorecards = {
+        s.round_id: s
+        for s in Scorecard.objects.filter(pk__in=dashboard.latest_ids.values()).defer("alpha_sums")
+    }
+    dashboard.scorecards = scorecards
     dashboard.trend = [
         RoundPoint(
             round=r,
@@ -125,26 +176,33 @@ def project_dashboard(user: User, project_pk: int, round_pk: int | None = None) 
         if r.pk in scorecards
     ]
     if current is None:
-        return dashboard
-    _response_counts(dashboard, current)
+        return
+    # Only the shown round's questionnaire is read (its JSON is not small).
+    current.instrument = Instrument.objects.get(pk=current.instrument_id)
+    dashboard.labels = dict(current.instrument.components)
     scorecard = scorecards.get(current.pk)
     if scorecard is None:
-        return dashboard
+        return
     data = scorecard_for_display(scorecard, current)
     dashboard.data = data
     _fill_from_scorecard(dashboard, data, current)
-    return dashboard
 
 
 def _response_counts(dashboard: ProjectDashboard, current: Round) -> None:
-    counts = Invitation.objects.filter(round=current, revoked_at__isnull=True).aggregate(
-        invited=Count("pk"),
-        submitted=Count("pk", filter=Q(response__submitted_at__isnull=False)),
+    """Invited people (revoked invitations aside), their submissions, and paper ones."""
+    submitted = Response.objects.filter(round=OuterRef("pk"), submitted_at__isnull=False)
+    dashboard.invited, dashboard.submitted, dashboard.on_paper = (
+        Round.objects.filter(pk=current.pk)
+        .annotate(
+            invited=_row_count(Invitation.objects.filter(round=OuterRef("pk"), revoked_at=None)),
+            submitted=_row_count(
+                submitted.filter(invitation__revoked_at=None).exclude(invitation=None)
+            ),
+            on_paper=_row_count(submitted.filter(invitation=None)),
+        )
+        .values_list("invited", "submitted", "on_paper")
+        .get()
     )
-    dashboard.invited, dashboard.submitted = counts["invited"], counts["submitted"]
-    dashboard.on_paper = Response.objects.filter(
-        round=current, invitation__isnull=True, submitted_at__isnull=False
-    ).count()
 
 
 def _fill_from_scorecard(dashboard: ProjectDashboard, data: dict, current: Round) -> None:
@@ -220,6 +278,56 @@ class OverviewRow:
     last_round_date: Any
 
 
+@dataclass(frozen=True)
+class OverviewData:
+    """The overview's rows as read from the database, before any text is made of them."""
+
+    # (pk, name, programme, active member agencies, latest scorecard id) per partnership
+    listed: list[tuple]
+    # scorecard id -> (index, band, uncertain, respondents, round title, opens on, mode, k)
+    scorecards: dict[int, tuple]
+
+
+def overview_fingerprint(user: User) -> tuple:
+    """Everything the overview's results are drawn from, in one cheap query, for a cache key:
+    who is reading, and for the authority's partnerships, memberships, agencies, rounds and
+    scorecards, when the last one changed and how many there are (a deletion changes a count).
+    """
+    authority = user.authority_id
+    tables = [
+        ("partnerships", Partnership.objects.filter(authority_id=authority), "updated_at"),
+        (
+            "memberships",
+            Membership.objects.filter(partnership__authority_id=authority),
+            "updated_at",
+        ),
+        ("agencies", Agency.objects.filter(authority_id=authority), "updated_at"),
+        (
+            "rounds",
+            Round.objects.filter(project__partnership__authority_id=authority),
+            "updated_at",
+        ),
+        (
+            "scorecards",
+            Scorecard.objects.filter(round__project__partnership__authority_id=authority),
+            "computed_at",
+        ),
+    ]
+    # MAX and COUNT as plain functions: one row per table with no GROUP BY, in one UNION query.
+    stamps = [
+        queryset.order_by()
+        .annotate(
+            table=Value(name),
+            changed=Func(stamp, function="MAX"),
+            count=Func("pk", function="COUNT"),
+        )
+        .values_list("table", "changed", "count")
+        for name, queryset, stamp in tables
+    ]
+    rows = stamps[0].union(*stamps[1:], all=True)
+    return (partnership_scope(user), tuple(sorted(rows, key=lambda row: row[0])))
+
+
 def authority_overview(
     user: User,
     *,
@@ -229,6 +337,11 @@ def authority_overview(
     sort: str = "name",
 ) -> list[OverviewRow]:
     """Every visible partnership with its latest scorecard: two queries whatever the size."""
+    data = overview_data(user, programme=programme, agency_type=agency_type)
+    return overview_rows(data, band=band, sort=sort)
+
+
+def overview_data(user: User, *, programme: str = "", agency_type: str = "") -> OverviewData:
     latest = Scorecard.objects.filter(round__project__partnership=OuterRef("pk")).order_by(
         "-round__opens_on", "-computed_at", "-id"
     )
@@ -271,6 +384,12 @@ def authority_overview(
             "round__min_group_size",
         )
     }
+    return OverviewData(listed=listed, scorecards=scorecards)
+
+
+def overview_rows(data: OverviewData, *, band: str = "", sort: str = "name") -> list[OverviewRow]:
+    """The rows with their text ready, filtered by band and sorted as asked."""
+    listed, scorecards = data.listed, data.scorecards
     base_url = reverse("partnerships:partnership_detail", args=[0])[: -len("0/")]
     labels = {code: band_label(code) for code in [*BAND_LABELS, None]}
     uncertain_text = _("uncertain")

@@ -4,15 +4,61 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from partnerships.models import User
 
-from . import charts, dashboards, scoring
+from . import charts, dashboards, fragments, scoring
+
+SECTIONS_TEMPLATE = "reports/partials/dashboard_sections.html"
+OVERVIEW_RESULTS_TEMPLATE = "reports/partials/overview_results.html"
+
+
+def dashboard_page_context(
+    user: User, project_pk: int, round_pk: int | None = None
+) -> dict[str, Any]:
+    """The page: its frame read fresh, its sections rendered only when what they show changed."""
+    dashboard = dashboards.project_dashboard_frame(user, project_pk, round_pk)
+
+    def render_sections() -> str:
+        dashboards.dashboard_fill(dashboard)
+        return render_to_string(SECTIONS_TEMPLATE, sections_context(dashboard))
+
+    sections = fragments.cached_fragment(
+        "dashboard", dashboards.dashboard_sections_fingerprint(dashboard), render_sections
+    )
+    return {"d": dashboard, "sections": sections}
+
+
+def overview_page_context(user: User, filters: dict[str, str]) -> dict[str, Any]:
+    """The overview's results (count, strip chart and table), rendered only when they changed."""
+    programme, agency_type = filters.get("programme", ""), filters.get("agency_type", "")
+    band, sort = filters.get("band", ""), filters.get("sort") or "name"
+
+    def render_results() -> str:
+        data = dashboards.overview_data(user, programme=programme, agency_type=agency_type)
+        rows = dashboards.overview_rows(data, band=band, sort=sort)
+        scored = [(r.name, r.index) for r in rows if r.index is not None]
+        strip = charts.strip_svg(
+            chart_id="overview",
+            points=scored,
+            title=_("Every partnership on the connectedness continuum"),
+        )
+        return render_to_string(
+            OVERVIEW_RESULTS_TEMPLATE, {"rows": rows, "strip": strip, "n_scored": len(scored)}
+        )
+
+    fingerprint = (dashboards.overview_fingerprint(user), programme, agency_type, band, sort)
+    return {"results": fragments.cached_fragment("overview", fingerprint, render_results)}
 
 
 def dashboard_context(user: User, project_pk: int, round_pk: int | None = None) -> dict[str, Any]:
-    dashboard = dashboards.project_dashboard(user, project_pk, round_pk)
+    """Everything for the dashboard's sections, uncached (the PDFs)."""
+    return sections_context(dashboards.project_dashboard(user, project_pk, round_pk))
+
+
+def sections_context(dashboard: dashboards.ProjectDashboard) -> dict[str, Any]:
     data = dashboard.data or {}
     interval = data.get("interval")
     return {

@@ -6,14 +6,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from partnerships.permissions import reader_required
 from partnerships.selectors import programmes_in_authority
 from surveys.selectors import round_for_user
 
-from . import charts, dashboards, exports, pdf, presenters, selectors
+from . import dashboards, exports, pdf, presenters, selectors
 from .forms import OverviewFilterForm
 from .models import Export, ExportStatus
 from .selectors import scorecard_for_display
@@ -31,7 +30,7 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 @require_GET
 def project_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     round_pk = request.GET.get("round")
-    context = presenters.dashboard_context(
+    context = presenters.dashboard_page_context(
         request.user, pk, int(round_pk) if round_pk and round_pk.isdigit() else None
     )
     return render(request, "reports/project_dashboard.html", context)
@@ -42,28 +41,8 @@ def project_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def authority_overview(request: HttpRequest) -> HttpResponse:
     form = OverviewFilterForm(request.GET or None, programmes=programmes_in_authority(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = dashboards.authority_overview(
-        request.user,
-        programme=filters.get("programme", ""),
-        agency_type=filters.get("agency_type", ""),
-        band=filters.get("band", ""),
-        sort=filters.get("sort") or "name",
-    )
-    scored = [(r.name, r.index) for r in rows if r.index is not None]
-    return render(
-        request,
-        "reports/authority_overview.html",
-        {
-            "filter_form": form,
-            "rows": rows,
-            "strip": charts.strip_svg(
-                chart_id="overview",
-                points=scored,
-                title=_("Every partnership on the connectedness continuum"),
-            ),
-            "n_scored": len(scored),
-        },
-    )
+    context = presenters.overview_page_context(request.user, filters)
+    return render(request, "reports/authority_overview.html", {"filter_form": form, **context})
 
 
 @reader_required

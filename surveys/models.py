@@ -126,6 +126,8 @@ class Round(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Stamps a change to what dashboards show of the round (its title, dates, reporting mode).
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
     reminders_sent_at = models.DateTimeField(null=True, blank=True)
     # Set when the round's responses and invitations were deleted (retention): its scorecards
     # stay, and scoring no longer looks at it.

@@ -1,0 +1,58 @@
+"""Rendered parts of the dashboards, cached under a digest of everything they are drawn from.
+
+A key names the content, never a place: when a scorecard is added, a round renamed or an agency
+changed, the fingerprint changes and the next reader gets a new fragment. Nothing has to be
+invalidated, and an old entry simply ages out. The code that draws the fragments is part of the
+key too, so a release never serves what the previous one drew from a shared cache.
+
+Fragments hold no CSRF token and nothing else tied to the reader: pages keep forms outside them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache as django_cache
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+# What draws a fragment: a change to any of these files changes every key.
+_DRAWN_BY = (
+    "reports/charts.py",
+    "reports/dashboards.py",
+    "reports/presenters.py",
+    "reports/selectors.py",
+    "templates/reports/partials/dashboard_sections.html",
+    "templates/reports/partials/overview_results.html",
+)
+
+
+@cache
+def _code_digest() -> str:
+    digest = hashlib.sha256()
+    for name in _DRAWN_BY:
+        digest.update((Path(settings.BASE_DIR) / name).read_bytes())
+    return digest.hexdigest()
+
+
+def fragment_key(name: str, fingerprint: object) -> str:
+    material = repr((_code_digest(), get_language(), fingerprint)).encode()
+    return f"fragment:{name}:{hashlib.sha256(material).hexdigest()}"
+
+
+def cached_fragment(name: str, fingerprint: object, render: Callable[[], str]) -> SafeString:
+    """The fragment for this fingerprint, rendered (and stored) only when it is not cached.
+
+    `fingerprint` must determine the output completely (with the language, added here);
+    `render` must return template output, which is already escaped.
+    """
+    key = fragment_key(name, fingerprint)
+    html = django_cache.get(key)
+    if html is None:
+        html = str(render())
+        django_cache.set(key, html, timeout=settings.FRAGMENT_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by our templates, which escape
