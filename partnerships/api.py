@@ -259,7 +259,9 @@ class PartnershipMemberships(ServiceErrors, generics.ListCreateAPIView):
 
     def get_serializer(self, *args: Any, **kwargs: Any):
         if not _fake(self):
-            kwargs["agencies"] = selectors.agencies_of_authority(self.request.user)
+            # As on the page: only the authority's active agencies can join a partnership.
+            agencies = selectors.agencies_of_authority(self.request.user).filter(active=True)
+            kwargs["agencies"] = agencies
         return super().get_serializer(*args, **kwargs)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -164,7 +164,7 @@ def seed_demo_rounds(*, authority, officer) -> list[Round]:
             ),
             created_by=officer,
         )
-        rng = random.Random(1000 + index)  # noqa: S311 - reproducible demo data, not security
+        rng = random.Random(1000 + index)  # noqa: S311  # nosec B311  # reproducible demo data
         memberships = Membership.objects.filter(partnership=project.partnership).select_related(
             "agency"
         )

@@ -22,7 +22,7 @@ import datetime as dt
 import http.client
 import os
 import statistics
-import subprocess
+import subprocess  # nosec B404  # the benchmark starts our own gunicorn, nothing else
 import sys
 import time
 from dataclasses import dataclass
