@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 # What draws a fragment: a change to any of these files changes every key.
@@ -44,15 +44,16 @@ def fragment_key(name: str, fingerprint: object) -> str:
     return f"fragment:{name}:{hashlib.sha256(material).hexdigest()}"
 
 
-def cached_fragment(name: str, fingerprint: object, render: Callable[[], str]) -> SafeString:
+def cached_fragment(name: str, fingerprint: object, render: Callable[[], SafeString]) -> SafeString:
     """The fragment for this fingerprint, rendered (and stored) only when it is not cached.
 
     `fingerprint` must determine the output completely (with the language, added here);
-    `render` must return template output, which is already escaped.
+    `render` returns template output. The cache pickles it as the SafeString it is, so it comes
+    back marked safe without anything here vouching for it.
     """
     key = fragment_key(name, fingerprint)
     html = django_cache.get(key)
     if html is None:
-        html = str(render())
+        html = render()
         django_cache.set(key, html, timeout=settings.FRAGMENT_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - rendered by our templates, which escape
+    return html

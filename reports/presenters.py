@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from partnerships.models import User
@@ -21,7 +22,7 @@ def dashboard_page_context(
     """The page: its frame read fresh, its sections rendered only when what they show changed."""
     dashboard = dashboards.project_dashboard_frame(user, project_pk, round_pk)
 
-    def render_sections() -> str:
+    def render_sections() -> SafeString:
         dashboards.dashboard_fill(dashboard)
         return render_to_string(SECTIONS_TEMPLATE, sections_context(dashboard))
 
@@ -36,7 +37,7 @@ def overview_page_context(user: User, filters: dict[str, str]) -> dict[str, Any]
     programme, agency_type = filters.get("programme", ""), filters.get("agency_type", "")
     band, sort = filters.get("band", ""), filters.get("sort") or "name"
 
-    def render_results() -> str:
+    def render_results() -> SafeString:
         data = dashboards.overview_data(user, programme=programme, agency_type=agency_type)
         rows = dashboards.overview_rows(data, band=band, sort=sort)
         scored = [(r.name, r.index) for r in rows if r.index is not None]
