@@ -42,10 +42,19 @@ def _row_count(queryset) -> Subquery:
     return Subquery(queryset.order_by().annotate(v=Func("pk", function="COUNT")).values("v"))
 
 
-def _with_latest_scorecard(rounds):
-    """Each round annotated with the id of its latest scorecard (None when never scored)."""
+def _with_latest_scorecard_and_counts(rounds):
+    """Each round with the id of its latest scorecard (None when never scored), the people
+    invited (revoked invitations aside), their submissions, and submitted paper ones."""
     latest = Scorecard.objects.filter(round=OuterRef("pk")).order_by("-computed_at", "-id")
-    return rounds.annotate(latest_scorecard=Subquery(latest.values("pk")[:1]))
+    submitted = Response.objects.filter(round=OuterRef("pk"), submitted_at__isnull=False)
+    return rounds.annotate(
+        latest_scorecard=Subquery(latest.values("pk")[:1]),
+        invited=_row_count(Invitation.objects.filter(round=OuterRef("pk"), revoked_at=None)),
+        submitted=_row_count(
+            submitted.filter(invitation__revoked_at=None).exclude(invitation=None)
+        ),
+        on_paper=_row_count(submitted.filter(invitation=None)),
+    )
 
 
 def _shown_index(scorecard: Scorecard, rnd: Round) -> float | None:
@@ -110,7 +119,9 @@ def project_dashboard_frame(
     shown round and its response counts. `dashboard_fill` adds what the scorecards hold."""
     project = project_for_user(user, project_pk)
     rounds = list(
-        _with_latest_scorecard(Round.objects.filter(project=project)).order_by("opens_on", "pk")
+        _with_latest_scorecard_and_counts(Round.objects.filter(project=project)).order_by(
+            "opens_on", "pk"
+        )
     )
     latest_ids = {r.pk: r.latest_scorecard for r in rounds if r.latest_scorecard}
     if round_pk is not None:
@@ -129,7 +140,8 @@ def project_dashboard_frame(
         latest_ids=latest_ids,
     )
     if current is not None:
-        _response_counts(dashboard, current)
+        dashboard.invited, dashboard.submitted = current.invited, current.submitted
+        dashboard.on_paper = current.on_paper
     return dashboard
 
 
@@ -186,23 +198,6 @@ def dashboard_fill(dashboard: ProjectDashboard) -> None:
     data = scorecard_for_display(scorecard, current)
     dashboard.data = data
     _fill_from_scorecard(dashboard, data, current)
-
-
-def _response_counts(dashboard: ProjectDashboard, current: Round) -> None:
-    """Invited people (revoked invitations aside), their submissions, and paper ones."""
-    submitted = Response.objects.filter(round=OuterRef("pk"), submitted_at__isnull=False)
-    dashboard.invited, dashboard.submitted, dashboard.on_paper = (
-        Round.objects.filter(pk=current.pk)
-        .annotate(
-            invited=_row_count(Invitation.objects.filter(round=OuterRef("pk"), revoked_at=None)),
-            submitted=_row_count(
-                submitted.filter(invitation__revoked_at=None).exclude(invitation=None)
-            ),
-            on_paper=_row_count(submitted.filter(invitation=None)),
-        )
-        .values_list("invited", "submitted", "on_paper")
-        .get()
-    )
 
 
 def _fill_from_scorecard(dashboard: ProjectDashboard, data: dict, current: Round) -> None:

@@ -61,6 +61,7 @@ AGENCY_TYPES = [t for t in AgencyType.values if t != AgencyType.OTHER]
 OVERVIEW_INSUFFICIENT_EVERY = 25  # one partnership in 25 has too few responses to be placed
 BATCH = 5_000
 SOLO_REQUESTS = 50
+FRESH_READS = 15
 
 
 @dataclass(frozen=True)
@@ -440,6 +441,20 @@ def _download_csv(port: int, path: str, cookie: str) -> tuple[int, int, float]:
     return response.status, lines, time.perf_counter() - began
 
 
+def fresh_reads(port: int, path: str, cookie: str, *, authority: str, reads: int) -> float:
+    """Median ms of one client reading the page just after a change to what it shows (an agency
+    of the authority touched), so nothing of it can come from the cache."""
+    latencies = []
+    for _read in range(reads):
+        Agency.objects.filter(authority__slug=authority).update(updated_at=timezone.now())
+        began = time.perf_counter()
+        status, _body = _fetch(port, path, cookie)
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}")
+        latencies.append(time.perf_counter() - began)
+    return 1000 * statistics.median(latencies)
+
+
 def csv_in_process(survey_round: Round) -> tuple[int, float]:
     """Consume csv_lines(round_responses_rows(round)) fully: (data rows, seconds)."""
     began = time.perf_counter()
@@ -530,10 +545,14 @@ def run(
             raise RuntimeError(f"the CSV download answered {status}")
         results["http_csv_rows"], results["http_csv_s"] = lines - 1, seconds
 
-        for name, path, cookie in (
-            ("dashboard", dashboard_path, dashboard_cookie),
-            ("overview", "/overview/", overview_cookie),
+        for name, path, cookie, slug in (
+            ("dashboard", dashboard_path, dashboard_cookie, slugs[1]),
+            ("overview", "/overview/", overview_cookie, slugs[2]),
         ):
+            out.write(f"{name}, first reads after a change...")
+            results[f"{name}_fresh_ms"] = fresh_reads(
+                port, path, cookie, authority=slug, reads=FRESH_READS
+            )
             out.write(f"{name} under {clients} clients...")
             # Untimed warm-up: every worker has rendered the page before the clock starts.
             asyncio.run(

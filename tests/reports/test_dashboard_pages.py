@@ -9,9 +9,11 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from partnerships.services import agency_update, membership_update, partnership_update
 from reports.services import round_score
+from surveys.models import Response
 from tests import factories
 
 CONNECTED = 5
@@ -333,3 +335,22 @@ def test_the_overview_follows_memberships_and_agency_types(client, cast):
 def _agencies_cell(response, name: str) -> int:
     row = response.content.decode().split(f">{name}</a></th>")[1].split("</tr>")[0]
     return int(re.findall(r"<td>([^<]*)</td>", row)[1])
+
+
+def test_the_response_rate_leaves_out_revoked_invitations_and_counts_paper_apart(client, cast):
+    rnd = _scored_round(cast)  # two people invited, both submitted
+    factories.invitation(rnd, cast.agency)  # invited, not yet answered
+    revoked = factories.submitted_response(rnd, cast.agency).invitation
+    revoked.revoked_at = timezone.now()
+    revoked.save()
+    Response.objects.create(
+        round=rnd,
+        agency=cast.agency,
+        entered_by=cast.alice,
+        consented_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
+    client.force_login(cast.mo)
+    body = _dashboard(client, cast).content.decode()
+    assert "Response rate 67%: 2 of 3 invited people submitted." in body
+    assert "Plus 1 paper questionnaire." in body

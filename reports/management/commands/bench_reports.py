@@ -66,7 +66,9 @@ class Command(BaseCommand):
         bounds = (
             f"{r['clients']} closed-loop clients (each sends its next request when answered), "
             f"for {options['time_limit']:.0f} s or {options['max_requests']:,} requests, "
-            f"whichever comes first, after an untimed warm-up"
+            f"whichever comes first, after an untimed warm-up; nothing changes during the run, "
+            f"so what the page shows comes from the fragment cache (reports.fragments), as it "
+            f"does for every reader after the first one following a change"
         )
         w("")
         w("Reports benchmark")
@@ -115,7 +117,7 @@ class Command(BaseCommand):
             f"workload: {options['dashboard_agencies']} member agencies, "
             f"{options['dashboard_rounds']} scored rounds of 3 respondents per agency (the latest "
             f"shown, {d.page_bytes / 1024:.0f} KB of HTML), read by a manager; {bounds}",
-            self._load_rows(d, r["dashboard_alone"], DASHBOARD_TARGET_MS),
+            self._load_rows(d, r["dashboard_alone"], r["dashboard_fresh_ms"], DASHBOARD_TARGET_MS),
         )
         o = r["overview"]
         self._table(
@@ -123,13 +125,16 @@ class Command(BaseCommand):
             f"workload: {options['partnerships']:,} partnerships of 5 agencies, each with a "
             f"project, a round and a scorecard ({o.page_bytes / 1024:.0f} KB of HTML), read by "
             f"a manager who sees the whole authority; {bounds}",
-            self._load_rows(o, r["overview_alone"], OVERVIEW_TARGET_MS),
+            self._load_rows(o, r["overview_alone"], r["overview_fresh_ms"], OVERVIEW_TARGET_MS),
         )
 
     @staticmethod
-    def _load_rows(result, alone, target_ms: float) -> list[tuple[str, str, str, bool | None]]:
+    def _load_rows(
+        result, alone, fresh_ms: float, target_ms: float
+    ) -> list[tuple[str, str, str, bool | None]]:
         return [
-            ("p50 latency of one client alone (ms)", f"{alone.p50_ms:.1f}", "", None),
+            ("one client, first read after a change (median ms)", f"{fresh_ms:.1f}", "", None),
+            ("one client, page unchanged (p50 ms)", f"{alone.p50_ms:.1f}", "", None),
             ("requests answered", f"{result.requests:,}", "", None),
             ("requests per second", f"{result.per_second:.1f}", "", None),
             ("p50 latency (ms)", f"{result.p50_ms:.1f}", "", None),
