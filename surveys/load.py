@@ -324,6 +324,7 @@ class Journey:
     think: Callable[[], float]
     record: Callable[[Hit], None]
     session: Session = field(init=False)
+    acknowledged: bool = field(init=False, default=False)  # the submit answered "done"
 
     def __post_init__(self):
         self.session = Session(self.partner.token)
@@ -356,8 +357,8 @@ class Journey:
             values.append(match.group(1))
         return values
 
-    def run(self) -> bool:
-        """True once the submission is acknowledged (the redirect to the done page)."""
+    def run(self) -> None:
+        """The whole journey; JourneyStopped at the first request that goes wrong."""
         partner = self.partner
         self.step("link", "GET", f"/r/{partner.token}/", status=302, location="/respond/")
         page = self.step("consent", "GET", "/respond/", pause=False)
@@ -400,19 +401,22 @@ class Journey:
             time.sleep(self.think())
             second = threading.Thread(target=self._second_press, args=(submit,))
             second.start()
-            self.step("submit", "POST", "/respond/submit/", body=submit, status=302,
-                      location="/respond/done/", pause=False)  # fmt: skip
-            second.join()
+            try:
+                self.step("submit", "POST", "/respond/submit/", body=submit, status=302,
+                          location="/respond/done/", pause=False)  # fmt: skip
+            finally:
+                second.join()
         else:
             self.step("submit", "POST", "/respond/submit/", body=submit, status=302,
                       location="/respond/done/")  # fmt: skip
+        self.acknowledged = True
         self.step("done", "GET", "/respond/done/", pause=False)
-        return True
 
     def _second_press(self, body: dict[str, str]) -> None:
         with contextlib.suppress(JourneyStopped):  # recorded as a failure already
             self.step("submit again", "POST", "/respond/submit/", body=body, status=302,
                       location="/respond/done/", pause=False)  # fmt: skip
+            self.acknowledged = True
 
 
 # --------------------------------------------------------------------------------------------
@@ -422,7 +426,8 @@ class Journey:
 @dataclass
 class Outcome:
     hits: list[Hit]
-    acknowledged: list[Partner]
+    acknowledged: list[Partner]  # their submit was answered with the done page
+    finished: int  # journeys completed to the done page
     stopped: list[str]
     wall: float
 
@@ -472,14 +477,35 @@ def drive(
             except JourneyStopped as reason:
                 with lock:
                     stopped.append(str(reason))
-                continue
             with lock:
-                acknowledged.append(partner)
+                if journey.acknowledged:
+                    acknowledged.append(partner)
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
         for future in [pool.submit(worker, n) for n in range(clients)]:
             future.result()
-    return Outcome(hits, acknowledged, stopped, time.monotonic() - began)
+    wall = time.monotonic() - began
+    return Outcome(hits, acknowledged, len(partners) - len(stopped), stopped, wall)
+
+
+def warm_up(port: int, workers: int, seconds: float = 60) -> None:
+    """Wait, untimed, until every gunicorn worker answers: the port opens before the workers
+    have imported the app, and requests queue meanwhile. Bursts of sign-in page requests go
+    out until one burst is answered quickly."""
+    client = Client(port)
+
+    def one(_n: int) -> tuple[int, float]:
+        began = time.perf_counter()
+        status, _location, _body = client.request("GET", "/accounts/login/", Session(""))
+        return status, time.perf_counter() - began
+
+    deadline = time.monotonic() + seconds
+    with ThreadPoolExecutor(max_workers=4 * workers) as pool:
+        while time.monotonic() < deadline:
+            answers = list(pool.map(one, range(4 * workers)))
+            if all(status == 200 for status, _ in answers) and max(t for _, t in answers) < 1:
+                return
+    raise RuntimeError("the application did not answer quickly within a minute")
 
 
 def wait_for_scoring(round_ids: list[int], seconds: float) -> bool:
@@ -585,6 +611,7 @@ def run(
         seed=seed, double_press_rate=double_press_rate, revisit_rate=revisit_rate
     )
     with app_servers(env=env, workers=workers, name="load") as port:
+        warm_up(port, workers)
         outcome = drive(
             port,
             partners,
@@ -605,6 +632,7 @@ def run(
     return {
         "partners": len(partners),
         "acknowledged": len(outcome.acknowledged),
+        "finished": outcome.finished,
         "rounds": len(round_ids),
         "authorities": len({plan.authority for plan in WORKLOAD}),
         "clients": clients,

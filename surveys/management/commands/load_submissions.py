@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--clients", type=int, default=30, help="concurrent clients")
         parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
         parser.add_argument(
-            "--ramp", type=float, default=45.0, help="seconds over which partners arrive"
+            "--ramp", type=float, default=42.0, help="seconds over which partners arrive"
         )
         parser.add_argument("--think-min", type=float, default=0.1)
         parser.add_argument("--think-max", type=float, default=0.5)
@@ -75,6 +75,7 @@ class Command(BaseCommand):
         yes = {True: "yes", False: "NO"}
         rows = [
             ("partners acknowledged / planned", f"{r['acknowledged']} / {r['partners']}"),
+            ("journeys finished (done page shown)", str(r["finished"])),
             ("rounds / authorities", f"{r['rounds']} / {r['authorities']}"),
             ("concurrent clients / gunicorn workers", f"{r['clients']} / {r['workers']}"),
             ("wall time (s)", f"{r['wall_s']:.1f}"),
@@ -102,8 +103,8 @@ class Command(BaseCommand):
             w(f"{step:<14}{count:>8}{p50:>10.0f}{p95:>10.0f}{p99:>10.0f}")
 
         problems = []
-        if r["acknowledged"] != r["partners"]:
-            problems.append(f"{r['partners'] - r['acknowledged']} partners did not finish")
+        if r["finished"] != r["partners"]:
+            problems.append(f"{r['partners'] - r['finished']} journeys did not finish")
         if r["failed_requests"] or r["unexpected"]:
             problems.append("some requests failed or were answered unexpectedly")
         if not stored["ok"]:
