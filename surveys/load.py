@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import random
 import re
 import statistics
@@ -610,6 +611,8 @@ def run(
     round_ids, partners = build_workload(
         seed=seed, double_press_rate=double_press_rate, revisit_rate=revisit_rate
     )
+    # Other work on the machine skews every figure: the load average before the run says so.
+    load_before = os.getloadavg()[0]
     with app_servers(env=env, workers=workers, name="load") as port:
         warm_up(port, workers)
         outcome = drive(
@@ -638,6 +641,7 @@ def run(
         "clients": clients,
         "workers": workers,
         "wall_s": outcome.wall,
+        "load_before": load_before,
         "requests": len(every),
         "submissions_per_s": len(outcome.acknowledged) / outcome.wall,
         "pages_per_s": len(every) / outcome.wall,

@@ -79,6 +79,7 @@ class Command(BaseCommand):
             ("rounds / authorities", f"{r['rounds']} / {r['authorities']}"),
             ("concurrent clients / gunicorn workers", f"{r['clients']} / {r['workers']}"),
             ("wall time (s)", f"{r['wall_s']:.1f}"),
+            ("machine load average before the run", f"{r['load_before']:.1f}"),
             ("requests", str(r["requests"])),
             ("submissions per second", f"{r['submissions_per_s']:.2f}"),
             ("pages (requests) per second", f"{r['pages_per_s']:.1f}"),
