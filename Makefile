@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev pdf-deps system-deps lint format bench worker clean
+.PHONY: run test install install-dev pdf-deps system-deps lint format bench load worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -99,6 +99,19 @@ bench: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_submissions
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_reports
+
+# The load test: its own PostgreSQL database and Redis database 13, so nothing else is touched.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partnership_lens_load
+LOAD_BROKER_URL ?= redis://127.0.0.1:6379/13
+
+load: install-dev
+	@dropdb -h 127.0.0.1 -U postgres --if-exists partnership_lens_load
+	@createdb -h 127.0.0.1 -U postgres partnership_lens_load
+	@redis-cli -u $(LOAD_BROKER_URL) flushdb >/dev/null
+	DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	DATABASE_URL=$(LOAD_DATABASE_URL) CELERY_BROKER_URL=$(LOAD_BROKER_URL) \
+	  $(BIN)/python manage.py load_submissions
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -19,6 +19,8 @@ import subprocess  # nosec B404  # the benchmarks start our own gunicorn and cel
 import sys
 import time
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,6 +186,60 @@ def wait_for_port(port: int, seconds: float = 30) -> None:
     raise RuntimeError(f"nothing listening on 127.0.0.1:{port}")
 
 
+@contextmanager
+def app_servers(*, env: dict[str, str], workers: int, name: str) -> Iterator[int]:
+    """gunicorn (`workers` processes) and one Celery worker on 127.0.0.1; yields the port.
+
+    Production settings over plain HTTP, logs in var/<name>-gunicorn.log and
+    var/<name>-celery.log; both process groups are stopped on the way out, whatever happens.
+    """
+    port = free_port()
+    env = {
+        **env,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_HTTPS": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+        "DATABASE_CONN_MAX_AGE": "60",
+    }
+    bin_dir = Path(sys.executable).parent
+    logs = BASE_DIR / "var"
+    server = start_process(
+        [
+            str(bin_dir / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        env,
+        logs / f"{name}-gunicorn.log",
+    )
+    worker = start_process(
+        [
+            str(bin_dir / "celery"),
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+        ],
+        env,
+        logs / f"{name}-celery.log",
+    )
+    try:
+        wait_for_port(port)
+        yield port
+    finally:
+        stop_process(server)
+        stop_process(worker)
+
+
 async def _post(port: int, path: str, session: Session, body: dict) -> tuple[int, str]:
     """One HTTP/1.1 POST on its own connection; returns (status, Location)."""
     payload = urllib.parse.urlencode(body).encode()
@@ -266,49 +322,12 @@ def run(
         raise SystemExit("The submission benchmark needs PostgreSQL: set DATABASE_URL.")
     broker = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/14")
     survey_round, tokens = build_round(submissions)
-    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": os.environ["DATABASE_URL"],
         "CELERY_BROKER_URL": broker,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_HTTPS": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-        "DATABASE_CONN_MAX_AGE": "60",
     }
-    bin_dir = Path(sys.executable).parent
-    logs = BASE_DIR / "var"
-    server = start_process(
-        [
-            str(bin_dir / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        env,
-        logs / "bench-gunicorn.log",
-    )
-    worker = start_process(
-        [
-            str(bin_dir / "celery"),
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "WARNING",
-        ],
-        env,
-        logs / "bench-celery.log",
-    )
-    try:
-        wait_for_port(port)
+    with app_servers(env=env, workers=workers, name="bench") as port:
         client = Client(port)
         # Untimed: each respondent opens their link and their last page (as before submitting).
         last = survey_round.instrument.sections.count()
@@ -346,9 +365,6 @@ def run(
                 break
             time.sleep(1)
         scorecards = Scorecard.objects.filter(round=survey_round).count()
-    finally:
-        stop_process(server)
-        stop_process(worker)
 
     return {
         "submissions": len(acknowledged),
