@@ -204,7 +204,7 @@ def build_workload(*, seed: int, double_press_rate: float, revisit_rate: float):
     from surveys.models import Invitation, ReportingMode, Round
     from surveys.tokens import new_salt, token_digest, token_for
 
-    rng = random.Random(seed)  # noqa: S311 - reproducible answers, not security
+    rng = random.Random(seed)  # noqa: S311  # nosec B311  # reproducible answers, not security
     instrument = instrument_load_all()[0][0]
     pages = [
         list(section.questions.order_by("position"))
@@ -459,7 +459,7 @@ def drive(
             hits.append(hit)
 
     def worker(number: int) -> None:
-        rng = random.Random(seed * 1000 + number)  # noqa: S311 - think times
+        rng = random.Random(seed * 1000 + number)  # noqa: S311  # nosec B311  # think times
 
         def pause() -> float:
             return rng.uniform(*think)
