@@ -76,5 +76,11 @@ bench: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_submissions
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_reports
 
+# Fault scenarios against private PostgreSQL and Redis servers (started and stopped here, on
+# free ports of 127.0.0.1); one PASS/FAIL line per scenario, non-zero exit on any failure.
+.PHONY: faults
+faults: install-dev
+	$(BIN)/python -m surveys.faults
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

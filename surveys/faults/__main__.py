@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         os.environ.clear()
         os.environ.update(stack.env)  # before Django reads its settings
+        os.environ["LOG_LEVEL"] = "WARNING"  # ours; the workers log at INFO into var/faults/
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         import django
         from django.core.management import call_command
