@@ -206,10 +206,8 @@ def _answers_locked() -> Iterator[Callable[[], bool]]:
 
 
 def _stop_worker(world: World) -> None:
-    from surveys.bench import stop_process
-
     if world.worker is not None:
-        stop_process(world.worker)
+        world.stack.stop_worker(world.worker)
         world.worker = None
 
 

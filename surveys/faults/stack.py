@@ -254,6 +254,19 @@ class Stack:
             f"{name}.log",
         )
 
+    def stop_worker(self, process: subprocess.Popen) -> None:
+        """A warm shutdown: SIGTERM to the main process only, which lets its task finish.
+
+        Not to the whole process group (as bench.stop_process does): a pool process that gets
+        SIGTERM itself dies mid-task, and the task runs again on the next worker.
+        """
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill(process)
+
     def kill(self, process: subprocess.Popen) -> None:
         """SIGKILL a process and all of its children (its own process group): no clean-up."""
         os.killpg(process.pid, signal.SIGKILL)
