@@ -113,5 +113,11 @@ load: install-dev
 	DATABASE_URL=$(LOAD_DATABASE_URL) CELERY_BROKER_URL=$(LOAD_BROKER_URL) \
 	  $(BIN)/python manage.py load_submissions
 
+# Fault scenarios against private PostgreSQL and Redis servers (started and stopped here, on
+# free ports of 127.0.0.1); one PASS/FAIL line per scenario, non-zero exit on any failure.
+.PHONY: faults
+faults: install-dev
+	$(BIN)/python -m surveys.faults
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

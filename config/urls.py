@@ -21,3 +21,5 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("reports.urls")),
 ]
+
+handler500 = "config.views.server_error"

@@ -151,3 +151,60 @@ def test_the_task_scores_the_round_by_id(rnd, cast):
 def test_the_task_ignores_a_deleted_round(db):
     assert tasks.score_round_task(987_654) is None
     assert not Scorecard.objects.exists()
+
+
+def test_a_task_redelivered_after_its_worker_died_scores_again(
+    rnd, cast, published, django_capture_on_commit_callbacks
+):
+    # The first delivery cleared the flag and died before storing a scorecard (worker killed);
+    # a submission came in meanwhile and queued another task. The redelivered message finds
+    # the flag already clear: it must still score (the update matches the round whatever the
+    # flag), and it sees the late submission too.
+    youth, college = agencies(cast, ["Youth", "College"])
+    factories.submitted_response(rnd, youth)
+    Round.objects.filter(pk=rnd.pk).update(scoring_queued=False)  # the dead task's first act
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.submitted_response(rnd, college)
+        round_scoring_request(round_id=rnd.pk)
+    assert len(published) == 1 and flag(rnd) is True
+
+    redelivered = tasks.score_round_task(rnd.pk)
+    queued_meanwhile = tasks.score_round_task(rnd.pk)
+
+    assert Scorecard.objects.get(pk=redelivered).submissions_seen == 2
+    assert Scorecard.objects.get(pk=queued_meanwhile).submissions_seen == 2
+    assert flag(rnd) is False
+
+
+def test_a_task_lost_before_it_started_leaves_no_flag_behind_once_redelivered(
+    rnd, cast, published, django_capture_on_commit_callbacks
+):
+    # Killed while the task waited for its countdown: the flag stays set (later submissions
+    # queue nothing) until the redelivered message runs and clears it.
+    youth, _college = agencies(cast, ["Youth", "College"])
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.submitted_response(rnd, youth)
+        round_scoring_request(round_id=rnd.pk)
+    assert flag(rnd) is True
+
+    tasks.score_round_task(rnd.pk)  # the redelivery
+
+    assert flag(rnd) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        round_scoring_request(round_id=rnd.pk)
+    assert len(published) == 2  # the next submission queues a task again
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        tasks.score_round_task,
+        tasks.score_stale_rounds,
+        tasks.refresh_reliability_task,
+        tasks.build_export_task,
+    ],
+)
+def test_queueing_a_reports_task_never_waits_on_the_result_store(task):
+    # A stored result means subscribing to it on Redis before publishing; with Redis down that
+    # held a partner's submission for ~20 s (make faults, broker-down). Nothing reads them.
+    assert task.ignore_result is True
