@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Func, Max, OuterRef, Q, Subquery, Value
+from django.db import connection
+from django.db.models import Count, Func, OuterRef, Q, Subquery, Value
 from django.http import Http404
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
@@ -38,23 +39,18 @@ def band_label(code: str | None) -> str:
     return _(BAND_LABELS[code]) if code in BAND_LABELS else _("Insufficient responses")
 
 
+def _latest_change(queryset) -> Subquery:
+    return Subquery(queryset.order_by().annotate(v=Func("updated_at", function="MAX")).values("v"))
+
+
 def _row_count(queryset) -> Subquery:
     return Subquery(queryset.order_by().annotate(v=Func("pk", function="COUNT")).values("v"))
 
 
-def _with_latest_scorecard_and_counts(rounds):
-    """Each round with the id of its latest scorecard (None when never scored), the people
-    invited (revoked invitations aside), their submissions, and submitted paper ones."""
+def _with_latest_scorecard(rounds):
+    """Each round annotated with the id of its latest scorecard (None when never scored)."""
     latest = Scorecard.objects.filter(round=OuterRef("pk")).order_by("-computed_at", "-id")
-    submitted = Response.objects.filter(round=OuterRef("pk"), submitted_at__isnull=False)
-    return rounds.annotate(
-        latest_scorecard=Subquery(latest.values("pk")[:1]),
-        invited=_row_count(Invitation.objects.filter(round=OuterRef("pk"), revoked_at=None)),
-        submitted=_row_count(
-            submitted.filter(invitation__revoked_at=None).exclude(invitation=None)
-        ),
-        on_paper=_row_count(submitted.filter(invitation=None)),
-    )
+    return rounds.annotate(latest_scorecard=Subquery(latest.values("pk")[:1]))
 
 
 def _shown_index(scorecard: Scorecard, rnd: Round) -> float | None:
@@ -92,6 +88,7 @@ class ProjectDashboard:
     trend: list[RoundPoint] = field(default_factory=list)
     scorecards: dict[int, Scorecard] = field(default_factory=dict)
     latest_ids: dict[int, int] = field(default_factory=dict)
+    agencies_stamp: tuple = ()  # when the authority's agencies last changed, and how many
     invited: int = 0
     submitted: int = 0
     on_paper: int = 0
@@ -119,9 +116,7 @@ def project_dashboard_frame(
     shown round and its response counts. `dashboard_fill` adds what the scorecards hold."""
     project = project_for_user(user, project_pk)
     rounds = list(
-        _with_latest_scorecard_and_counts(Round.objects.filter(project=project)).order_by(
-            "opens_on", "pk"
-        )
+        _with_latest_scorecard(Round.objects.filter(project=project)).order_by("opens_on", "pk")
     )
     latest_ids = {r.pk: r.latest_scorecard for r in rounds if r.latest_scorecard}
     if round_pk is not None:
@@ -140,8 +135,7 @@ def project_dashboard_frame(
         latest_ids=latest_ids,
     )
     if current is not None:
-        dashboard.invited, dashboard.submitted = current.invited, current.submitted
-        dashboard.on_paper = current.on_paper
+        _response_counts(dashboard, current)
     return dashboard
 
 
@@ -152,20 +146,16 @@ def dashboard_sections_fingerprint(dashboard: ProjectDashboard) -> tuple:
     with responses never changes, so their ids stand for their content. Agency names are read
     live, so the authority's last agency change is part of it too.
     """
-    project = dashboard.project
-    agencies = Agency.objects.filter(authority_id=project.partnership.authority_id).aggregate(
-        changed=Max("updated_at"), count=Count("pk")
-    )
     current = dashboard.current
     return (
-        project.pk,
+        dashboard.project.pk,
         current and (current.pk, current.instrument_id),
         [
             (r.pk, r.title, r.opens_on, r.reporting_mode, r.min_group_size, r.instrument_id)
             for r in dashboard.rounds
         ],
         sorted(dashboard.latest_ids.items()),
-        (agencies["changed"], agencies["count"]),
+        dashboard.agencies_stamp,
     )
 
 
@@ -198,6 +188,33 @@ def dashboard_fill(dashboard: ProjectDashboard) -> None:
     data = scorecard_for_display(scorecard, current)
     dashboard.data = data
     _fill_from_scorecard(dashboard, data, current)
+
+
+def _response_counts(dashboard: ProjectDashboard, current: Round) -> None:
+    """The shown round's invited people (revoked invitations aside), their submissions and its
+    submitted paper questionnaires; with, for the cache key, when the authority's agencies last
+    changed and how many there are.
+
+    Written as SQL: every page view runs it, and the ORM took 3 ms of CPU to build the same
+    query with five subqueries (about a fifth of the whole request)."""
+    invitation, response = Invitation._meta.db_table, Response._meta.db_table
+    agency = Agency._meta.db_table
+    sql = f"""
+        SELECT
+          (SELECT COUNT(*) FROM {invitation} WHERE round_id = %s AND revoked_at IS NULL),
+          (SELECT COUNT(*) FROM {invitation} i JOIN {response} r ON r.invitation_id = i.id
+            WHERE i.round_id = %s AND i.revoked_at IS NULL AND r.submitted_at IS NOT NULL),
+          (SELECT COUNT(*) FROM {response}
+            WHERE round_id = %s AND invitation_id IS NULL AND submitted_at IS NOT NULL),
+          (SELECT MAX(updated_at) FROM {agency} WHERE authority_id = %s),
+          (SELECT COUNT(*) FROM {agency} WHERE authority_id = %s)
+    """  # noqa: S608  # nosec B608  # table names from model metadata; values are parameters
+    authority = dashboard.project.partnership.authority_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [current.pk, current.pk, current.pk, authority, authority])
+        row = cursor.fetchone()
+    dashboard.invited, dashboard.submitted, dashboard.on_paper = row[:3]
+    dashboard.agencies_stamp = tuple(row[3:])
 
 
 def _fill_from_scorecard(dashboard: ProjectDashboard, data: dict, current: Round) -> None:

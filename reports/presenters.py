@@ -26,6 +26,8 @@ def dashboard_page_context(
         dashboards.dashboard_fill(dashboard)
         return render_to_string(SECTIONS_TEMPLATE, sections_context(dashboard))
 
+    if not dashboard.rounds:
+        return {"d": dashboard, "sections": ""}
     sections = fragments.cached_fragment(
         "dashboard", dashboards.dashboard_sections_fingerprint(dashboard), render_sections
     )
