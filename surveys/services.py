@@ -166,15 +166,32 @@ def _email_for(invitation: Invitation, *, reminder: bool) -> dict[str, Any]:
     }
 
 
-def _enqueue_emails(messages: list[dict[str, Any]]) -> None:
+def _enqueue_emails(messages: list[tuple[int, dict[str, Any]]], *, reminder: bool) -> None:
+    """Queue each (invitation id, e-mail) once the transaction commits. An e-mail that cannot be
+    queued (the broker is down) is not recorded as sent, so the round's page shows it unsent
+    and the officer, or the next automatic reminder, can send it again."""
+
     def send_all() -> None:
-        for message in messages:
+        failed = []
+        for invitation_id, message in messages:
             try:
                 send_email.delay(**message)
-            except Exception:  # the broker is down: the officer can resend later
+            except Exception:  # the broker is down
                 logger.warning("could not queue an invitation e-mail", exc_info=True)
+                failed.append(invitation_id)
+        if failed:
+            _record_unsent(failed, reminder=reminder)
 
     transaction.on_commit(send_all)
+
+
+def _record_unsent(invitation_ids: list[int], *, reminder: bool) -> None:
+    unsent = Invitation.objects.filter(pk__in=invitation_ids)
+    if reminder:
+        unsent.update(reminded_at=None)
+        return
+    unsent.filter(send_count__lte=1).update(sent_at=None, send_count=0)
+    unsent.filter(send_count__gt=1).update(send_count=F("send_count") - 1)
 
 
 @transaction.atomic
@@ -188,7 +205,7 @@ def invitations_send(
     for invitation in invitations:
         if invitation.round_id != survey_round.pk or invitation.revoked_at is not None:
             continue
-        messages.append(_email_for(invitation, reminder=reminder))
+        messages.append((invitation.pk, _email_for(invitation, reminder=reminder)))
         sent_ids.append(invitation.pk)
     if not sent_ids:
         return 0
@@ -205,7 +222,7 @@ def invitations_send(
         authority=survey_round.project.partnership.authority,
         data={"count": len(sent_ids)},
     )
-    _enqueue_emails(messages)
+    _enqueue_emails(messages, reminder=reminder)
     return len(sent_ids)
 
 
@@ -227,8 +244,8 @@ def round_send_reminders(*, actor: User | None, survey_round: Round) -> int:
             actor=actor, survey_round=survey_round, invitations=invitations, reminder=True
         )
     else:
-        _enqueue_emails([_email_for(i, reminder=True) for i in invitations])
         Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(reminded_at=now)
+        _enqueue_emails([(i.pk, _email_for(i, reminder=True)) for i in invitations], reminder=True)
         count = len(invitations)
     Round.objects.filter(pk=survey_round.pk).update(reminders_sent_at=now)
     return count

@@ -6,6 +6,8 @@ which turns a missing broker into a failure instead of a skip.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
@@ -28,15 +30,19 @@ def worker(transactional_db):
         yield
 
 
+def _wait_for_mail(seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not mail.outbox and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def test_a_task_runs_through_the_real_worker(worker):
-    result = send_email.delay(subject="Hello", body="From the worker", to=["a@example.org"])
-    assert result.get(timeout=30) == 1
+    send_email.delay(subject="Hello", body="From the worker", to=["a@example.org"])
+    _wait_for_mail()
     assert [m.subject for m in mail.outbox] == ["Hello"]
 
 
 def test_invitation_emails_go_out_through_the_real_worker(worker, cast, client):
-    import time
-
     from django.urls import reverse
 
     from tests import factories
@@ -45,8 +51,6 @@ def test_invitation_emails_go_out_through_the_real_worker(worker, cast, client):
     invitation, token = factories.invitation(survey_round, cast.agency)
     client.force_login(cast.alice)
     client.post(reverse("surveys:invitations_send", args=[survey_round.pk]))
-    deadline = time.monotonic() + 30
-    while not mail.outbox and time.monotonic() < deadline:
-        time.sleep(0.1)
+    _wait_for_mail()
     assert [m.to for m in mail.outbox] == [[invitation.email]]
     assert f"/r/{token}/" in mail.outbox[0].body

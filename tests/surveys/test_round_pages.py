@@ -97,6 +97,28 @@ def test_inviting_one_person_then_sending_emails_a_working_link(
     assert invitation.sent_at is not None and invitation.send_count == 1
 
 
+def test_an_email_the_broker_refuses_is_not_recorded_as_sent(
+    client, cast, survey, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broker_down(**_message):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr("surveys.services.send_email.delay", broker_down)
+    client.force_login(cast.alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("surveys:invitations_send", args=[survey.round.pk]))
+    survey.invitation.refresh_from_db()
+    assert (survey.invitation.sent_at, survey.invitation.send_count) == (None, 0)
+    page = client.get(reverse("surveys:round_detail", args=[survey.round.pk])).content.decode()
+    assert "Not sent" in page
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("surveys:invitations_send", args=[survey.round.pk]))
+    survey.invitation.refresh_from_db()
+    assert survey.invitation.sent_at is not None and survey.invitation.send_count == 1
+    assert [m.to for m in mail.outbox] == [[survey.invitation.email]]
+
+
 def test_the_same_person_cannot_be_invited_twice(client, cast, survey):
     client.force_login(cast.alice)
     response = client.post(
