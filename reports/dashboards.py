@@ -208,7 +208,7 @@ def _response_counts(dashboard: ProjectDashboard, current: Round) -> None:
             WHERE round_id = %s AND invitation_id IS NULL AND submitted_at IS NOT NULL),
           (SELECT MAX(updated_at) FROM {agency} WHERE authority_id = %s),
           (SELECT COUNT(*) FROM {agency} WHERE authority_id = %s)
-    """  # noqa: S608  # nosec B608  # table names from model metadata; values are parameters
+    """  # noqa: S608  # table names from model metadata; the values are parameters
     authority = dashboard.project.partnership.authority_id
     with connection.cursor() as cursor:
         cursor.execute(sql, [current.pk, current.pk, current.pk, authority, authority])
