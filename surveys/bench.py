@@ -76,7 +76,7 @@ def build_round(n_invitations: int, n_agencies: int = 20):
     from partnerships.models import Agency, LocalAuthority, Membership, Partnership, Project
     from surveys.instrument_loader import instrument_load_all
     from surveys.models import Answer, Invitation, QuestionType, Response, Round
-    from surveys.tokens import new_salt, token_digest, token_for
+    from surveys.tokens import new_link
 
     instrument = instrument_load_all()[0][0]
     stamp = time.strftime("%Y%m%d%H%M%S")
@@ -109,17 +109,16 @@ def build_round(n_invitations: int, n_agencies: int = 20):
         with transaction.atomic():
             invitations = []
             for i in batch:
-                salt = new_salt()
-                tokens.append(token_for(salt))
+                link, token = new_link()
+                tokens.append(token)
                 invitations.append(
                     Invitation(
                         round=survey_round,
                         agency=agencies[i % n_agencies],
                         name=f"Person {i}",
                         email=f"person{i}@bench.example.org",
-                        token_salt=salt,
-                        token_hash=token_digest(tokens[-1]),
                         sent_at=timezone.now(),
+                        **link,
                     )
                 )
             Invitation.objects.bulk_create(invitations)
@@ -186,6 +185,17 @@ def wait_for_port(port: int, seconds: float = 30) -> None:
     raise RuntimeError(f"nothing listening on 127.0.0.1:{port}")
 
 
+# How the benchmarks serve the app: production settings over plain HTTP on 127.0.0.1, quiet logs,
+# kept database connections.
+SERVED_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_HTTPS": "0",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "LOG_LEVEL": "WARNING",
+    "DATABASE_CONN_MAX_AGE": "60",
+}
+
+
 @contextmanager
 def app_servers(*, env: dict[str, str], workers: int, name: str) -> Iterator[int]:
     """gunicorn (`workers` processes) and one Celery worker on 127.0.0.1; yields the port.
@@ -194,14 +204,7 @@ def app_servers(*, env: dict[str, str], workers: int, name: str) -> Iterator[int
     var/<name>-celery.log; both process groups are stopped on the way out, whatever happens.
     """
     port = free_port()
-    env = {
-        **env,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_HTTPS": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-        "DATABASE_CONN_MAX_AGE": "60",
-    }
+    env = {**env, **SERVED_ENV}
     bin_dir = Path(sys.executable).parent
     logs = BASE_DIR / "var"
     server = start_process(

@@ -13,7 +13,7 @@ from reports.services import round_score
 
 from .instrument_loader import instrument_load_all
 from .models import Answer, Invitation, Question, QuestionType, ReportingMode, Response, Round
-from .tokens import new_salt, token_digest, token_for
+from .tokens import new_link
 
 # The outcome each kind of agency tends to rank first for itself (its own target).
 OWN_TARGET = {
@@ -173,15 +173,14 @@ def seed_demo_rounds(*, authority, officer) -> list[Round]:
             people = 2 + (m_index + index) % 3
             submitting = people if not is_open else max(0, people - 2)
             for person in range(people):
-                salt = new_salt()
+                link, _token = new_link()
                 invitation = Invitation.objects.create(
                     round=survey_round,
                     agency=agency,
                     name=f"{agency.name.split()[0]} colleague {person + 1}",
                     email=f"person{person + 1}.{agency.pk}.{survey_round.pk}@demo.example.org",
-                    token_salt=salt,
-                    token_hash=token_digest(token_for(salt)),
                     sent_at=timezone.now(),
+                    **link,
                 )
                 if person >= submitting:
                     continue

@@ -202,7 +202,7 @@ def build_workload(*, seed: int, double_press_rate: float, revisit_rate: float):
     from partnerships.models import Agency, LocalAuthority, Membership, Partnership, Project
     from surveys.instrument_loader import instrument_load_all
     from surveys.models import Invitation, ReportingMode, Round
-    from surveys.tokens import new_salt, token_digest, token_for
+    from surveys.tokens import new_link
 
     rng = random.Random(seed)  # noqa: S311  # nosec B311  # reproducible answers, not security
     instrument = instrument_load_all()[0][0]
@@ -253,17 +253,16 @@ def build_workload(*, seed: int, double_press_rate: float, revisit_rate: float):
             agency_mood = {a.pk: rng.gauss(plan.mood, 0.5) for a in agencies}
             invitations, tokens = [], []
             for i in range(plan.partners):
-                salt = new_salt()
-                tokens.append(token_for(salt))
+                link, token = new_link()
+                tokens.append(token)
                 invitations.append(
                     Invitation(
                         round=survey_round,
                         agency=agencies[i % len(agencies)],
                         name=f"Partner {i + 1}",
                         email=f"partner{i + 1}@round{survey_round.pk}.load.example.org",
-                        token_salt=salt,
-                        token_hash=token_digest(tokens[-1]),
                         sent_at=timezone.now(),
+                        **link,
                     )
                 )
             Invitation.objects.bulk_create(invitations)

@@ -27,7 +27,7 @@ from partnerships.tasks import send_email
 from reports.services import round_scoring_request
 
 from .models import Answer, Instrument, Invitation, Question, QuestionType, Response, Round
-from .tokens import digests_match, new_salt, token_digest, token_for
+from .tokens import digests_match, new_link, token_digest, token_for
 
 logger = logging.getLogger(__name__)
 
@@ -74,14 +74,9 @@ def round_open(
 
 # --- Invitations ----------------------------------------------------------------------------
 def _new_invitation(survey_round: Round, agency: Agency, name: str, email: str) -> Invitation:
-    salt = new_salt()
+    link, _token = new_link()
     return Invitation(
-        round=survey_round,
-        agency=agency,
-        name=name,
-        email=email.strip().lower(),
-        token_salt=salt,
-        token_hash=token_digest(token_for(salt)),
+        round=survey_round, agency=agency, name=name, email=email.strip().lower(), **link
     )
 
 

@@ -31,5 +31,13 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def new_link() -> tuple[dict[str, str], str]:
+    """A fresh invitation link: the fields an Invitation keeps for it, and the token itself
+    (to put in the e-mail, never to store)."""
+    salt = new_salt()
+    token = token_for(salt)
+    return {"token_salt": salt, "token_hash": token_digest(token)}, token
+
+
 def digests_match(token: str, stored_digest: str) -> bool:
     return hmac.compare_digest(token_digest(token), stored_digest)

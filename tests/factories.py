@@ -88,18 +88,16 @@ def survey_round(proj: Project, instrument=None, **fields):
 def invitation(rnd, a: Agency, name: str = "", email: str = ""):
     """An invitation and its raw token (the token is returned, never stored)."""
     from surveys.models import Invitation
-    from surveys.tokens import new_salt, token_digest, token_for
+    from surveys.tokens import new_link
 
     n = next(_seq)
-    salt = new_salt()
-    token = token_for(salt)
+    link, token = new_link()
     inv = Invitation.objects.create(
         round=rnd,
         agency=a,
         name=name or f"Person {n}",
         email=email or f"person{n}@example.org",
-        token_salt=salt,
-        token_hash=token_digest(token),
+        **link,
     )
     return inv, token
 

@@ -50,10 +50,17 @@ from reports import scoring, services
 from reports.bench.data import bench_analyze
 from reports.exports import csv_lines, round_responses_rows
 from reports.models import Scorecard, ScorecardStatus
-from surveys.bench import free_port, percentile, start_process, stop_process, wait_for_port
+from surveys.bench import (
+    SERVED_ENV,
+    free_port,
+    percentile,
+    start_process,
+    stop_process,
+    wait_for_port,
+)
 from surveys.instrument_loader import instrument_load_all
 from surveys.models import Answer, Instrument, Invitation, QuestionType, Response, Round
-from surveys.tokens import new_salt, token_digest, token_for
+from surveys.tokens import new_link
 
 BASE_DIR = Path(settings.BASE_DIR)
 PROGRAMMES = ("New Start", "Connexions", "Safer Streets", "")
@@ -112,17 +119,16 @@ def responses_create(*, survey_round: Round, agencies: list[Agency], n_responses
     sections = survey_round.instrument.sections.count()
     invitations = []
     for i in range(n_responses):
-        salt = new_salt()
+        link, _token = new_link()
         invitations.append(
             Invitation(
                 round=survey_round,
                 agency=agencies[i % len(agencies)],
                 name=f"Person {i + 1}",
                 email=f"person{i + 1}@bench.example.org",
-                token_salt=salt,
-                token_hash=token_digest(token_for(salt)),
                 sent_at=now,
                 send_count=1,
+                **link,
             )
         )
     invitations = Invitation.objects.bulk_create(invitations, batch_size=BATCH)
@@ -467,14 +473,7 @@ def csv_in_process(survey_round: Round) -> tuple[int, float]:
 
 
 def _gunicorn(port: int, workers: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_HTTPS": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-        "DATABASE_CONN_MAX_AGE": "60",
-    }
+    env = {**os.environ, **SERVED_ENV}
     args = [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi"]
     args += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"]
     return start_process(args, env, BASE_DIR / "var" / "bench-reports-gunicorn.log")
