@@ -39,14 +39,6 @@ def band_label(code: str | None) -> str:
     return _(BAND_LABELS[code]) if code in BAND_LABELS else _("Insufficient responses")
 
 
-def _latest_change(queryset) -> Subquery:
-    return Subquery(queryset.order_by().annotate(v=Func("updated_at", function="MAX")).values("v"))
-
-
-def _row_count(queryset) -> Subquery:
-    return Subquery(queryset.order_by().annotate(v=Func("pk", function="COUNT")).values("v"))
-
-
 def _with_latest_scorecard(rounds):
     """Each round annotated with the id of its latest scorecard (None when never scored)."""
     latest = Scorecard.objects.filter(round=OuterRef("pk")).order_by("-computed_at", "-id")
