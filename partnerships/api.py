@@ -110,6 +110,34 @@ ACTIVE = OpenApiParameter("active", OpenApiTypes.BOOL, description=_("Only activ
 SEARCH = OpenApiParameter("search", OpenApiTypes.STR, description=_("Part of the name."))
 
 
+class RegistryViewSet(
+    ServiceErrors,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and update (no delete): readers read, officers write."""
+
+    permission_classes = PERMISSIONS
+    lookup_value_regex = ID
+
+
+class ListedObjects:
+    """One object is read through the list's selector, so it carries the list's counts;
+    `listed(**filters)` is that selector for the requesting user."""
+
+    def listed(self, **filters: str) -> QuerySet:
+        raise NotImplementedError
+
+    def get_object(self):
+        return self._annotated(self.kwargs["pk"])
+
+    def _annotated(self, pk: int):
+        return get_object_or_404(self.listed(status="all"), pk=pk)
+
+
 # --- Agencies --------------------------------------------------------------------------------
 @extend_schema_view(
     list=extend_schema(
@@ -120,36 +148,21 @@ SEARCH = OpenApiParameter("search", OpenApiTypes.STR, description=_("Part of the
         ]
     )
 )
-class AgencyViewSet(
-    ServiceErrors,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class AgencyViewSet(ListedObjects, RegistryViewSet):
     """The authority's agencies: officers keep them, managers read them."""
 
     serializer_class = AgencySerializer
-    permission_classes = PERMISSIONS
-    lookup_value_regex = ID
+
+    def listed(self, **filters: str) -> QuerySet:
+        return selectors.agency_list(self.request.user, **filters)
 
     def get_queryset(self) -> QuerySet:
         params = self.request.query_params
-        return selectors.agency_list(
-            self.request.user,
+        return self.listed(
             search=params.get("search", ""),
             agency_type=params.get("agency_type", ""),
             status=status_filter(self.request),
         )
-
-    def get_object(self):
-        return self._annotated(self.kwargs["pk"])
-
-    def _annotated(self, pk: int):
-        # The list's queryset, so a single agency carries the same counts as in the list.
-        agencies = selectors.agency_list(self.request.user, status="all")
-        return get_object_or_404(agencies, pk=pk)
 
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
@@ -188,37 +201,22 @@ class AgencyViewSet(
         ]
     )
 )
-class PartnershipViewSet(
-    ServiceErrors,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class PartnershipViewSet(ListedObjects, RegistryViewSet):
     """Partnerships the user may read; officers register and edit them."""
 
     serializer_class = PartnershipSerializer
-    permission_classes = PERMISSIONS
-    lookup_value_regex = ID
+
+    def listed(self, **filters: str) -> QuerySet:
+        return selectors.partnership_list(self.request.user, **filters)
 
     def get_queryset(self) -> QuerySet:
         params = self.request.query_params
-        return selectors.partnership_list(
-            self.request.user,
+        return self.listed(
             search=params.get("search", ""),
             programme=params.get("programme", ""),
             level=params.get("level", ""),
             status=status_filter(self.request),
         )
-
-    def get_object(self):
-        return self._annotated(self.kwargs["pk"])
-
-    def _annotated(self, pk: int):
-        # The list's queryset, so a single partnership carries the same counts as in the list.
-        partnerships = selectors.partnership_list(self.request.user, status="all")
-        return get_object_or_404(partnerships, pk=pk)
 
     def perform_create(self, serializer) -> None:
         data = {
@@ -288,19 +286,10 @@ class PartnershipMemberships(ServiceErrors, generics.ListCreateAPIView):
         ]
     )
 )
-class ProjectViewSet(
-    ServiceErrors,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ProjectViewSet(RegistryViewSet):
     """Projects of the partnerships the user may read; officers add and edit them."""
 
     serializer_class = ProjectSerializer
-    permission_classes = PERMISSIONS
-    lookup_value_regex = ID
 
     def get_queryset(self) -> QuerySet:
         qs = selectors.projects_visible_to(self.request.user).order_by("name", "id")
