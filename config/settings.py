@@ -236,6 +236,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool(
 )
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# No task stores a result: nothing reads them (scorecards, alpha and export progress are rows in
+# the database). With a result store, queueing a task first subscribes to its result on Redis;
+# with Redis down that retried for some 20 s inside a partner's submit or an officer's "send",
+# where publishing alone fails in well under a second.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300

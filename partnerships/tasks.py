@@ -6,16 +6,12 @@ from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 
 
-# No result is stored: nothing reads it, and with a result store queueing the task first
-# subscribes to its result, which with Redis down stalled the officer's request for ~20 s.
 @shared_task(
     bind=True,
-    ignore_result=True,
     autoretry_for=(OSError,),
     retry_backoff=30,
     retry_backoff_max=600,
     max_retries=5,
-    acks_late=True,
 )
 def send_email(
     self, *, subject: str, body: str, to: list[str], html_body: str | None = None

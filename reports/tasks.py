@@ -7,15 +7,8 @@ from django.db import OperationalError
 
 from . import exports, services
 
-# No task here stores a result: nothing reads them (scorecards, alpha and export progress are
-# rows in the database). With a result store, queueing a task first subscribes to its result
-# on Redis; with Redis down that subscription retried for some 20 seconds inside the partner's
-# submit request before giving up, where publishing alone fails in well under a second.
-
 
 @shared_task(
-    ignore_result=True,
-    acks_late=True,
     autoretry_for=(OperationalError,),
     retry_backoff=5,
     retry_backoff_max=300,
@@ -31,8 +24,6 @@ def score_round_task(round_id: int) -> int | None:
 
 
 @shared_task(
-    ignore_result=True,
-    acks_late=True,
     autoretry_for=(OperationalError,),
     retry_backoff=30,
     max_retries=3,
@@ -45,8 +36,6 @@ def score_stale_rounds() -> int:
 
 
 @shared_task(
-    ignore_result=True,
-    acks_late=True,
     autoretry_for=(OperationalError,),
     retry_backoff=10,
     max_retries=5,
@@ -58,7 +47,7 @@ def refresh_reliability_task(instrument_id: int) -> int:
     return services.instrument_reliability_refresh(instrument_id=instrument_id).n_respondents
 
 
-@shared_task(ignore_result=True, acks_late=True, soft_time_limit=600, time_limit=660)
+@shared_task(soft_time_limit=600, time_limit=660)
 def build_export_task(export_id: int) -> int:
     """Build a long export (the authority-wide PDF pack); the page polls its progress."""
     return exports.export_build(export_id=export_id).pk

@@ -12,7 +12,7 @@ from . import services
 from .models import Round
 
 
-@shared_task(acks_late=True, time_limit=600)
+@shared_task(time_limit=600)
 def send_due_reminders() -> int:
     """Remind non-respondents a few days before each open round closes (once per round)."""
     today = timezone.localdate()
@@ -30,7 +30,7 @@ def send_due_reminders() -> int:
     return sent
 
 
-@shared_task(acks_late=True, time_limit=1800)
+@shared_task(time_limit=1800)
 def purge_expired_responses() -> int:
     """Daily: delete the responses of rounds past the retention period (scorecards stay)."""
     removed = services.responses_purge(older_than_days=settings.RESPONSE_RETENTION_DAYS)
