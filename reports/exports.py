@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from surveys.models import Answer, QuestionType, Response, Round
 
+from . import scoring
 from .models import Export, ExportStatus
 
 logger = logging.getLogger(__name__)
@@ -129,12 +130,7 @@ SCORE_HEADER = [
     "interval_low",
     "interval_high",
     "uncertain",
-    "aims",
-    "outcomes",
-    "client_focus",
-    "information",
-    "awareness",
-    "structure",
+    *scoring.DIMENSIONS,
     "kendall_w",
     "chi_square",
     "p_value",
@@ -163,17 +159,7 @@ def project_scores_rows(points: list[tuple[Round, dict[str, Any]]]) -> Iterator[
             interval[0],
             interval[1],
             data.get("uncertain"),
-            *(
-                dims.get(d)
-                for d in (
-                    "aims",
-                    "outcomes",
-                    "client_focus",
-                    "information",
-                    "awareness",
-                    "structure",
-                )
-            ),
+            *(dims.get(d) for d in scoring.DIMENSIONS),
             data.get("kendall_w"),
             data.get("chi_square"),
             data.get("p_value"),
