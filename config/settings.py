@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rest_framework",
     "rest_framework.authtoken",
+    "core",
     "partnerships",
     "surveys",
     "reports",
@@ -302,7 +303,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
-CSRF_FAILURE_VIEW = "partnerships.views.csrf_failure"
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 # A strict Content-Security-Policy: every script and style comes from the app's own static
 # files; no inline script or style anywhere. data: images are Bootstrap's form-control icons.

@@ -1,4 +1,4 @@
-"""Project-wide error pages.
+"""Project-wide error pages: a database outage, and an expired form (the CSRF failure view).
 
 The one that matters: when the database is down or restarting, every page and API call fails
 with a django.db OperationalError or InterfaceError, often before any view runs (the session
@@ -14,9 +14,13 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views import defaults
+
+from surveys.respond_views import csrf_failure_on_section
 
 RETRY_AFTER_SECONDS = 30
 
@@ -43,3 +47,14 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     if database_unavailable():
         return service_unavailable(request)
     return defaults.server_error(request, template_name=template_name)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """An expired form. On a questionnaire page, show it again with what was typed."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        match = None
+    if match and match.view_name == "surveys:respond_section":
+        return csrf_failure_on_section(request, match.kwargs["number"])
+    return render(request, "403_csrf.html", status=403)

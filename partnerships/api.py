@@ -9,86 +9,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, status, viewsets
-from rest_framework.exceptions import APIException
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import ID, ServiceErrors, building_schema
+
 from . import selectors, services
-from .models import Membership, Role
+from .models import Membership
+from .permissions import PERMISSIONS
 from .serializers import (
     AgencySerializer,
     MembershipSerializer,
     PartnershipSerializer,
     ProjectSerializer,
 )
-
-
-# --- Permissions and errors shared by every API view ---------------------------------------
-def _reads(user) -> bool:
-    return user.is_authenticated and user.is_reader
-
-
-class OfficersWriteReadersRead(BasePermission):
-    """Officers read and write, managers only read; anyone else gets 403 before any lookup."""
-
-    message = _(
-        "Only officers of the authority can change this, and only they and managers read it."
-    )
-
-    def has_permission(self, request: Request, view) -> bool:
-        if not _reads(request.user):
-            return False
-        return request.method in SAFE_METHODS or request.user.role == Role.OFFICER
-
-
-class OfficersOnly(BasePermission):
-    message = _("Only officers of the authority can do this.")
-
-    def has_permission(self, request: Request, view) -> bool:
-        return _reads(request.user) and request.user.role == Role.OFFICER
-
-
-class EditConflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _(
-        "Someone else changed this record after the version you sent: "
-        "read it again and send your change based on the latest version."
-    )
-    default_code = "conflict"
-
-
-def drf_validation_error(error: DjangoValidationError) -> serializers.ValidationError:
-    """A service's ValidationError as DRF's, with field errors where the service named one."""
-    if hasattr(error, "error_dict"):
-        detail = {
-            ("non_field_errors" if name == "__all__" else name): messages
-            for name, messages in error.message_dict.items()
-        }
-        return serializers.ValidationError(detail)
-    return serializers.ValidationError({"non_field_errors": error.messages})
-
-
-class ServiceErrors:
-    """Turns the services' exceptions into 400 (validation) and 409 (stale edit), never 500."""
-
-    def handle_exception(self, exc: Exception):
-        if isinstance(exc, DjangoValidationError):
-            exc = drf_validation_error(exc)
-        elif isinstance(exc, services.StaleEditError):
-            exc = EditConflict()
-        return super().handle_exception(exc)  # type: ignore[misc]
-
-
-PERMISSIONS = [IsAuthenticated, OfficersWriteReadersRead]
-ID = r"\d+"  # a non-numeric id is a 404 from the router, never a query with a bad value
 
 
 def status_filter(request: Request) -> str:
@@ -99,11 +39,6 @@ def status_filter(request: Request) -> str:
     if value in ("false", "0"):
         return "archived"
     return "all"
-
-
-def _fake(view) -> bool:
-    # drf-spectacular instantiates views without a real request to build the schema.
-    return getattr(view, "swagger_fake_view", False)
 
 
 ACTIVE = OpenApiParameter("active", OpenApiTypes.BOOL, description=_("Only active or archived."))
@@ -250,13 +185,13 @@ class PartnershipMemberships(ServiceErrors, generics.ListCreateAPIView):
     permission_classes = PERMISSIONS
 
     def get_queryset(self) -> QuerySet:
-        if _fake(self):
+        if building_schema(self):
             return Membership.objects.none()
         partnership = selectors.partnership_for_user(self.request.user, self.kwargs["pk"])
         return partnership.memberships.select_related("agency").order_by("left_on", "agency__name")
 
     def get_serializer(self, *args: Any, **kwargs: Any):
-        if not _fake(self):
+        if not building_schema(self):
             # As on the page: only the authority's active agencies can join a partnership.
             agencies = selectors.agencies_of_authority(self.request.user).filter(active=True)
             kwargs["agencies"] = agencies
@@ -310,7 +245,7 @@ class ProjectViewSet(RegistryViewSet):
         return selectors.project_for_user(self.request.user, self.kwargs["pk"])
 
     def get_serializer(self, *args: Any, **kwargs: Any):
-        if not _fake(self):
+        if not building_schema(self):
             kwargs["partnerships"] = selectors.partnerships_visible_to(self.request.user)
         return super().get_serializer(*args, **kwargs)
 

@@ -12,8 +12,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import drf_validation_error
+
 from . import selectors, services
-from .api import OfficersOnly, drf_validation_error
+from .permissions import OfficersOnly
 from .serializers import MembershipSerializer
 
 ACTIVE_REQUEST = inline_serializer("ActiveFlag", {"active": serializers.BooleanField()})

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.template import loader
 
-from .tasks import send_email
+from core.tasks import send_email
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

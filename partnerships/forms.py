@@ -8,6 +8,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import FilterFormMixin
+
 from .models import Agency, AgencyType, Level, Membership, Partnership, Project
 
 
@@ -134,15 +136,6 @@ class ProjectForm(forms.ModelForm):
 
     def validate_unique(self) -> None:
         pass
-
-
-class FilterFormMixin:
-    """Bootstrap classes on a GET filter form's widgets (it is laid out by a shared partial)."""
-
-    def style_widgets(self) -> None:
-        for field in self.fields.values():
-            is_select = isinstance(field.widget, forms.Select)
-            field.widget.attrs.setdefault("class", "form-select" if is_select else "form-control")
 
 
 STATUS_CHOICES = [("active", _("Active")), ("archived", _("Archived")), ("all", _("All"))]

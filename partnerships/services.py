@@ -12,16 +12,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import StaleEditError
+
 from .audit import audit_record
 from .models import Agency, Membership, Partnership, Project, User
 
 PARTNERSHIP_FIELDS = ("name", "programme", "level", "description", "start_date")
 AGENCY_FIELDS = ("name", "agency_type", "contact_name", "email", "phone")
 PROJECT_FIELDS = ("name", "target_group", "description")
-
-
-class StaleEditError(Exception):
-    """Someone else saved the record after this edit started."""
 
 
 def require_officer_of(actor: User, authority_id: int) -> None:

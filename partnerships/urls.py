@@ -13,7 +13,6 @@ urlpatterns = [
     path("partnerships/<int:pk>/members/add/", views.membership_add, name="membership_add"),
     path("partnerships/<int:pk>/projects/add/", views.project_create, name="project_create"),
     path("memberships/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
-    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("projects/<int:pk>/archive/", views.project_archive, name="project_archive"),
     path("agencies/", views.agency_list, name="agency_list"),

@@ -5,15 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from surveys.respond_views import csrf_failure_on_section
-from surveys.selectors import rounds_for_project
+from core.errors import StaleEditError
+from core.pages import apply_service_errors, form_page, page_of
 
 from . import selectors, services
 from .agency_import import agency_csv_parse, agency_csv_template
@@ -30,26 +29,7 @@ from .forms import (
 from .models import Role
 from .permissions import officer_required, reader_required
 
-PAGE_SIZE = 25
 IMPORT_SESSION_KEY = "agency_import_csv"
-
-
-def form_page(request: HttpRequest, form, *, title: str, back_url: str, **extra) -> HttpResponse:
-    context = {"form": form, "title": title, "back_url": back_url, **extra}
-    return render(request, "partnerships/form_page.html", context)
-
-
-def apply_service_errors(form, error: ValidationError) -> None:
-    """Put a service's validation errors on the form, on the field where there is one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 # --- Home ----------------------------------------------------------------------------------
@@ -89,7 +69,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partnerships/partnership_list.html",
-        {"filter_form": form, "page": _page(request, queryset)},
+        {"filter_form": form, "page": page_of(request, queryset)},
     )
 
 
@@ -142,7 +122,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=expected,
                 **data,
             )
-        except services.StaleEditError:
+        except StaleEditError:
             form.add_error(
                 None,
                 _(
@@ -240,23 +220,12 @@ def project_create(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("Project added."))
-            return redirect("partnerships:project_detail", pk=project.pk)
+            return redirect("surveys:project_detail", pk=project.pk)
     return form_page(
         request,
         form,
         title=_("Add a project to %(name)s") % {"name": partnership.name},
         back_url=reverse("partnerships:partnership_detail", args=[pk]),
-    )
-
-
-@reader_required
-@require_GET
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = selectors.project_for_user(request.user, pk)
-    return render(
-        request,
-        "partnerships/project_detail.html",
-        {"project": project, "rounds": rounds_for_project(project)},
     )
 
 
@@ -272,12 +241,12 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("Project updated."))
-            return redirect("partnerships:project_detail", pk=pk)
+            return redirect("surveys:project_detail", pk=pk)
     return form_page(
         request,
         form,
         title=_("Edit %(name)s") % {"name": project.name},
-        back_url=reverse("partnerships:project_detail", args=[pk]),
+        back_url=reverse("surveys:project_detail", args=[pk]),
     )
 
 
@@ -288,7 +257,7 @@ def project_archive(request: HttpRequest, pk: int) -> HttpResponse:
     active = request.POST.get("restore") == "1"
     services.project_set_active(actor=request.user, project=project, active=active)
     messages.success(request, _("Project restored.") if active else _("Project archived."))
-    return redirect("partnerships:project_detail", pk=pk)
+    return redirect("surveys:project_detail", pk=pk)
 
 
 # --- Agencies ------------------------------------------------------------------------------
@@ -306,7 +275,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partnerships/agency_list.html",
-        {"filter_form": form, "page": _page(request, queryset)},
+        {"filter_form": form, "page": page_of(request, queryset)},
     )
 
 
@@ -408,14 +377,3 @@ def agency_import_template(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(agency_csv_template(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="agencies-template.csv"'
     return response
-
-
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """An expired form. On a questionnaire page, show it again with what was typed."""
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        match = None
-    if match and match.view_name == "surveys:respond_section":
-        return csrf_failure_on_section(request, match.kwargs["number"])
-    return render(request, "403_csrf.html", status=403)

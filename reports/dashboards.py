@@ -27,7 +27,7 @@ from partnerships.selectors import partnership_scope, partnerships_visible_to, p
 from surveys.models import Instrument, Question, QuestionType, Round
 
 from . import scoring
-from .models import Scorecard
+from .models import LATEST_FIRST, Scorecard
 from .selectors import scorecard_for_display
 
 BAND_LABELS = {code: label for code, label, _low, _high in scoring.BANDS}
@@ -41,7 +41,7 @@ def band_label(code: str | None) -> str:
 
 def _with_latest_scorecard(rounds):
     """Each round annotated with the id of its latest scorecard (None when never scored)."""
-    latest = Scorecard.objects.filter(round=OuterRef("pk")).order_by("-computed_at", "-id")
+    latest = Scorecard.objects.of_round(OuterRef("pk"))
     return rounds.annotate(latest_scorecard=Subquery(latest.values("pk")[:1]))
 
 
@@ -345,8 +345,9 @@ def authority_overview(
 
 
 def overview_data(user: User, *, programme: str = "", agency_type: str = "") -> OverviewData:
+    # The latest scorecard of the partnership's most recent round.
     latest = Scorecard.objects.filter(round__project__partnership=OuterRef("pk")).order_by(
-        "-round__opens_on", "-computed_at", "-id"
+        "-round__opens_on", *LATEST_FIRST
     )
     partnerships = (
         partnerships_visible_to(user)

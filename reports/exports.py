@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from surveys.answers import answer_value
 from surveys.models import Answer, QuestionType, Response, Round
 
 from . import scoring
@@ -40,9 +41,8 @@ def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
 
 
 def _cell(qtype: str, value: int | None, dont_know: bool, choice: str, text: str) -> Any:
-    if qtype == QuestionType.LIKERT:
-        return "dk" if dont_know else ("" if value is None else value)
-    return choice if qtype == QuestionType.CHOICE else text
+    shown = answer_value(qtype, value=value, dont_know=dont_know, choice=choice, text=text)
+    return "" if shown is None else shown
 
 
 def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:

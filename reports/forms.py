@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from partnerships.forms import FilterFormMixin
+from core.forms import FilterFormMixin
 from partnerships.models import AgencyType
 
 from . import scoring

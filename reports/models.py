@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,6 +14,23 @@ from django.utils.translation import gettext_lazy as _
 class ScorecardStatus(models.TextChoices):
     OK = "ok", _("Scored")
     INSUFFICIENT = "insufficient", _("Insufficient responses")
+
+
+# The latest scorecard of a round is the one that read the most recent state of the round; of two
+# that read it at once, the later row. Every "latest" goes through this ordering.
+LATEST_FIRST = ("-computed_at", "-id")
+
+
+class ScorecardQuerySet(models.QuerySet["Scorecard"]):
+    def latest_first(self) -> ScorecardQuerySet:
+        return self.order_by(*LATEST_FIRST)
+
+    def of_round(self, survey_round: Any) -> ScorecardQuerySet:
+        """A round's scorecards, latest first (``survey_round`` may be an ``OuterRef``)."""
+        return self.filter(round=survey_round).latest_first()
+
+    def latest_of_round(self, survey_round: Any) -> Scorecard | None:
+        return self.of_round(survey_round).first()
 
 
 class Scorecard(models.Model):
@@ -47,12 +66,14 @@ class Scorecard(models.Model):
     # instrument's alpha is pooled over rounds instead of re-reading every answer (services).
     alpha_sums = models.JSONField(default=dict, blank=True)
 
+    objects = ScorecardQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("scorecard")
         verbose_name_plural = _("scorecards")
-        ordering = ["-computed_at", "-id"]
+        ordering = list(LATEST_FIRST)
         indexes = [
-            models.Index(fields=["round", "-computed_at", "-id"], name="scorecard_round_latest"),
+            models.Index(fields=["round", *LATEST_FIRST], name="scorecard_round_latest"),
         ]
         constraints = [
             models.CheckConstraint(

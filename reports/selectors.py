@@ -25,7 +25,7 @@ def user_reads_reports(user: User) -> bool:
 
 
 def latest_scorecard(rnd: Round) -> Scorecard | None:
-    return rnd.scorecards.order_by("-computed_at", "-id").first()
+    return Scorecard.objects.latest_of_round(rnd)
 
 
 def instrument_reliability(instrument_id: int) -> InstrumentReliability | None:

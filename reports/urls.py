@@ -5,6 +5,7 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
+    path("questionnaires/<int:pk>/", views.instrument_detail, name="instrument_detail"),
     path("overview/", views.authority_overview, name="authority_overview"),
     path("projects/<int:pk>/dashboard/", views.project_dashboard, name="project_dashboard"),
     path("projects/<int:pk>/scores.csv", views.project_scores_csv, name="project_scores_csv"),

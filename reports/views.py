@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnerships.permissions import reader_required
 from partnerships.selectors import programmes_in_authority
-from surveys.selectors import round_for_user
+from surveys.selectors import instrument_with_questions, round_for_user
 
 from . import dashboards, exports, pdf, presenters, selectors
 from .forms import OverviewFilterForm
@@ -24,6 +24,22 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@reader_required
+@require_GET
+def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A questionnaire version, its index weights and, once measured, its reliability."""
+    instrument, sections = instrument_with_questions(pk)
+    return render(
+        request,
+        "reports/instrument_detail.html",
+        {
+            "instrument": instrument,
+            "sections": sections,
+            "reliability": selectors.instrument_reliability(instrument.pk),
+        },
+    )
 
 
 @reader_required

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.forms import Form
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -20,10 +19,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response as APIResponse
 
+from core.api import ID, ServiceErrors, building_schema, form_errors
 from partnerships import selectors as registry
-from partnerships.api import PERMISSIONS, OfficersOnly, ServiceErrors, _fake
+from partnerships.permissions import PERMISSIONS, OfficersOnly
 
 from . import selectors, services
+from .answers import ranking_order, stored_answer_value
 from .forms import (
     RANK_SEPARATOR,
     InvitationForm,
@@ -39,18 +40,6 @@ from .serializers import (
     ResponseSerializer,
     RoundSerializer,
 )
-
-ID = r"\d+"
-
-
-def form_errors(form: Form, rename: Mapping[str, str] | None = None) -> dict[str, list[str]]:
-    """A bound form's errors keyed as the API names the fields."""
-    rename = rename or {}
-    errors: dict[str, list[str]] = {}
-    for name, messages in form.errors.items():
-        key = "non_field_errors" if name == "__all__" else rename.get(name, name)
-        errors.setdefault(key, []).extend(str(m) for m in messages)
-    return errors
 
 
 # --- Instruments -----------------------------------------------------------------------------
@@ -96,7 +85,7 @@ class RoundViewSet(
         return selectors.round_for_user(self.request.user, self.kwargs["pk"])
 
     def get_serializer(self, *args: Any, **kwargs: Any):
-        if not _fake(self):
+        if not building_schema(self):
             kwargs["projects"] = registry.projects_visible_to(self.request.user)
         return super().get_serializer(*args, **kwargs)
 
@@ -126,7 +115,7 @@ class RoundInvitations(ServiceErrors, generics.ListCreateAPIView):
     permission_classes = [IsAuthenticated, OfficersOnly]
 
     def get_queryset(self) -> QuerySet[Invitation]:
-        if _fake(self):
+        if building_schema(self):
             return Invitation.objects.none()
         survey_round = selectors.round_for_user(self.request.user, self.kwargs["pk"])
         return survey_round.invitations.select_related("agency", "response").order_by(
@@ -253,14 +242,13 @@ def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[di
         ranking: list[str] = []
         for answer in response.answers.all():
             question = answer.question
-            if question.type == QuestionType.LIKERT:
-                answers[question.code] = "dk" if answer.dont_know else answer.value
-            elif question.type == QuestionType.CHOICE:
-                answers[question.code] = answer.choice
-            elif question.type == QuestionType.TEXT:
-                comments[question.code] = answer.text
-            elif question.type == QuestionType.RANKING and answer.ranking:
-                ranking = sorted(answer.ranking, key=answer.ranking.get)
+            value = stored_answer_value(question.type, answer)
+            if question.type == QuestionType.TEXT:
+                comments[question.code] = value or ""
+            elif question.type == QuestionType.RANKING:
+                ranking = ranking_order(value)
+            else:
+                answers[question.code] = value
         rows.append(
             {
                 "id": response.pk,
@@ -299,7 +287,7 @@ class RoundResponses(ServiceErrors, generics.ListAPIView):
         return selectors.round_for_user(self.request.user, self.kwargs["pk"])
 
     def get_queryset(self) -> QuerySet[Response]:
-        if _fake(self):
+        if building_schema(self):
             return Response.objects.none()
         qs = Response.objects.filter(round=self._round(), submitted_at__isnull=False)
         agency = self.request.query_params.get("agency", "")

@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partnerships.api import OfficersOnly
+from partnerships.permissions import OfficersOnly
 
 from . import selectors, services
 from .serializers import InvitationSerializer

@@ -74,7 +74,7 @@ class Client:
 def build_round(n_invitations: int, n_agencies: int = 20):
     """One authority, n agencies in a partnership, a round, invitations with saved answers."""
     from partnerships.models import Agency, LocalAuthority, Membership, Partnership, Project
-    from surveys.instrument_loader import instrument_load_all
+    from reports.instrument_loader import instrument_load_all
     from surveys.models import Answer, Invitation, QuestionType, Response, Round
     from surveys.tokens import new_link
 

@@ -1,4 +1,4 @@
-"""Demo survey rounds with realistic, reproducible responses, scored like real ones."""
+"""Demo survey rounds with realistic, reproducible responses (seed_demo scores them)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnerships.models import Membership, Project
-from reports.services import round_score
 
-from .instrument_loader import instrument_load_all
-from .models import Answer, Invitation, Question, QuestionType, ReportingMode, Response, Round
+from .models import (
+    Answer,
+    Instrument,
+    Invitation,
+    Question,
+    QuestionType,
+    ReportingMode,
+    Response,
+    Round,
+)
 from .tokens import new_link
 
 # The outcome each kind of agency tends to rank first for itself (its own target).
@@ -134,8 +141,8 @@ def _ranking(rng: random.Random, codes: list[str], own: str, client_first: float
 
 
 @transaction.atomic
-def seed_demo_rounds(*, authority, officer) -> list[Round]:
-    instrument = instrument_load_all()[0][0]
+def seed_demo_rounds(*, authority, officer, instrument: Instrument) -> list[Round]:
+    """The demo rounds with their invitations and submitted answers (scored by the caller)."""
     questions = list(Question.objects.filter(instrument=instrument))
     ranking = next(q for q in questions if q.type == QuestionType.RANKING)
     codes = [o["code"] for o in ranking.options]
@@ -218,6 +225,5 @@ def seed_demo_rounds(*, authority, officer) -> list[Round]:
                             )
                         )
                 Answer.objects.bulk_create(answers)
-        round_score(round_id=survey_round.pk)
         made.append(survey_round)
     return made

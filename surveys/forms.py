@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Agency
 
+from .answers import DONT_KNOW, stored_answer_value
 from .models import Answer, Instrument, Question, QuestionType, ReportingMode, Round
 
 LIKERT_CHOICES = [
@@ -20,7 +21,7 @@ LIKERT_CHOICES = [
     ("3", _("Neither agree nor disagree")),
     ("4", _("Agree")),
     ("5", _("Strongly agree")),
-    ("dk", _("Don't know")),
+    (DONT_KNOW, _("Don't know")),
 ]
 RANK_SEPARATOR = "__rank__"
 
@@ -131,6 +132,7 @@ class QuestionnaireForm(forms.Form):
 
     def _add_fields(self, question: Question, answer: Answer | None) -> None:
         required = self.enforce_required and question.required
+        saved = stored_answer_value(question.type, answer)
         if question.type == QuestionType.LIKERT:
             field = forms.ChoiceField(
                 label=question.text,
@@ -139,8 +141,8 @@ class QuestionnaireForm(forms.Form):
                 required=required,
                 widget=forms.RadioSelect,
             )
-            if answer:
-                field.initial = "dk" if answer.dont_know else str(answer.value or "")
+            if saved is not None:
+                field.initial = str(saved)
             self.fields[question.code] = field
         elif question.type == QuestionType.CHOICE:
             field = forms.ChoiceField(
@@ -150,8 +152,8 @@ class QuestionnaireForm(forms.Form):
                 required=required,
                 widget=forms.RadioSelect,
             )
-            if answer:
-                field.initial = answer.choice
+            if saved is not None:
+                field.initial = saved
             self.fields[question.code] = field
         elif question.type == QuestionType.TEXT:
             limit = question.max_length or 2000
@@ -169,13 +171,13 @@ class QuestionnaireForm(forms.Form):
                 },
             )
             field.strip = True
-            if answer:
-                field.initial = answer.text
+            if saved is not None:
+                field.initial = saved
             self.fields[question.code] = field
         elif question.type == QuestionType.RANKING:
             n = len(question.options)
             choices = [("", _("Choose"))] + [(str(i), str(i)) for i in range(1, n + 1)]
-            saved = (answer.ranking or {}) if answer else {}
+            ranks = saved or {}
             for option in question.options:
                 field = forms.TypedChoiceField(
                     label=option["label"],
@@ -184,8 +186,8 @@ class QuestionnaireForm(forms.Form):
                     empty_value=None,
                     required=False,
                 )
-                if option["code"] in saved:
-                    field.initial = str(saved[option["code"]])
+                if option["code"] in ranks:
+                    field.initial = str(ranks[option["code"]])
                 self.fields[_rank_field_name(question, option["code"])] = field
 
     def rank_fields(self, question: Question) -> list[forms.BoundField]:

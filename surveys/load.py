@@ -200,7 +200,7 @@ def build_workload(*, seed: int, double_press_rate: float, revisit_rate: float):
     """Authorities, partnerships, agencies, projects, the rounds of WORKLOAD and one invitation
     (with its planned answers) per partner. Returns (round ids, partners in arrival order)."""
     from partnerships.models import Agency, LocalAuthority, Membership, Partnership, Project
-    from surveys.instrument_loader import instrument_load_all
+    from reports.instrument_loader import instrument_load_all
     from surveys.models import Invitation, ReportingMode, Round
     from surveys.tokens import new_link
 

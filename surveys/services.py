@@ -20,13 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.tasks import send_email
 from partnerships.audit import audit_record
 from partnerships.models import Agency, Project, User
 from partnerships.services import require_officer_of
-from partnerships.tasks import send_email
-from reports.services import round_scoring_request
 
-from .models import Answer, Instrument, Invitation, Question, QuestionType, Response, Round
+from .answers import ANSWER_FIELDS, answer_columns, is_unanswered
+from .models import Answer, Instrument, Invitation, Question, Response, Round
+from .signals import round_answers_changed
 from .tokens import digests_match, new_link, token_digest, token_for
 
 logger = logging.getLogger(__name__)
@@ -325,50 +326,14 @@ class ResponseLocked(Exception):
     """The response was submitted (read-only) or the round has closed."""
 
 
-def _answer_fields(question: Question, value: Any) -> dict[str, Any]:
-    """Turn a validated form value into Answer columns."""
-    fields: dict[str, Any] = {
-        "value": None,
-        "dont_know": False,
-        "choice": "",
-        "text": "",
-        "ranking": None,
-    }
-    if question.type == QuestionType.LIKERT:
-        if value == "dk":
-            fields["dont_know"] = True
-        elif value not in (None, ""):
-            fields["value"] = int(value)
-    elif question.type == QuestionType.CHOICE:
-        fields["choice"] = value or ""
-    elif question.type == QuestionType.TEXT:
-        fields["text"] = value or ""
-    elif question.type == QuestionType.RANKING:
-        fields["ranking"] = value or None
-    return fields
-
-
-def _is_empty(fields: Mapping[str, Any]) -> bool:
-    return (
-        fields["value"] is None
-        and not fields["dont_know"]
-        and not fields["choice"]
-        and not fields["text"]
-        and not fields["ranking"]
-    )
-
-
-ANSWER_FIELDS = ["value", "dont_know", "choice", "text", "ranking"]
-
-
 def _store_answers(response: Response, questions: Iterable[Question], values: Mapping) -> None:
     """Upsert the given answers in one statement; a cleared answer is deleted."""
     upserts, cleared = [], []
     for question in questions:
         if question.code not in values:
             continue
-        fields = _answer_fields(question, values[question.code])
-        if _is_empty(fields):
+        fields = answer_columns(question.type, values[question.code])
+        if is_unanswered(fields):
             cleared.append(question.pk)
         else:
             upserts.append(Answer(response=response, question=question, **fields))
@@ -407,9 +372,9 @@ def missing_required(response: Response) -> list[Question]:
     )
 
 
-def _request_scoring(round_id: int) -> None:
-    # The hook waits for this transaction to commit before it queues anything.
-    round_scoring_request(round_id=round_id)
+def _answers_changed(round_id: int) -> None:
+    # The reports app rescores the round once this transaction commits.
+    round_answers_changed.send(sender=Round, round_id=round_id)
 
 
 @transaction.atomic
@@ -429,7 +394,7 @@ def response_submit(*, response: Response) -> Response:
         )
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["submitted_at", "updated_at"])
-    _request_scoring(locked.round_id)
+    _answers_changed(locked.round_id)
     return locked
 
 
@@ -465,7 +430,7 @@ def response_enter_on_paper(
         authority=partnership.authority,
         data={"round": survey_round.pk, "agency": agency.pk},
     )
-    _request_scoring(survey_round.pk)
+    _answers_changed(survey_round.pk)
     return response
 
 

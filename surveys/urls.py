@@ -6,7 +6,7 @@ app_name = "surveys"
 
 urlpatterns = [
     path("questionnaires/", views.instrument_list, name="instrument_list"),
-    path("questionnaires/<int:pk>/", views.instrument_detail, name="instrument_detail"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("projects/<int:project_pk>/rounds/new/", views.round_create, name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/invite/", views.invitation_add, name="invitation_add"),

@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.pages import apply_service_errors, form_page
 from partnerships import selectors as registry
 from partnerships.permissions import officer_required, reader_required
-from partnerships.views import apply_service_errors, form_page
-from reports.selectors import instrument_reliability
 
 from . import selectors, services
 from .forms import InvitationForm, PaperResponseAgencyForm, QuestionnaireForm, RoundForm
@@ -30,16 +29,13 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
 
 @reader_required
 @require_GET
-def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    instrument, sections = selectors.instrument_with_questions(pk)
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A project and its survey rounds (drawn here, where rounds live)."""
+    project = registry.project_for_user(request.user, pk)
     return render(
         request,
-        "surveys/instrument_detail.html",
-        {
-            "instrument": instrument,
-            "sections": sections,
-            "reliability": instrument_reliability(instrument.pk),
-        },
+        "surveys/project_detail.html",
+        {"project": project, "rounds": selectors.rounds_for_project(project)},
     )
 
 
@@ -62,7 +58,7 @@ def round_create(request: HttpRequest, project_pk: int) -> HttpResponse:
         request,
         form,
         title=_("Open a survey round for %(name)s") % {"name": project.name},
-        back_url=reverse("partnerships:project_detail", args=[project.pk]),
+        back_url=reverse("surveys:project_detail", args=[project.pk]),
     )
 
 

@@ -63,7 +63,7 @@ def officer(username: str, auth: LocalAuthority) -> User:
 # --- Surveys ----------------------------------------------------------------------------------
 def default_instrument():
     """The repository's default questionnaire, loaded as `make run` loads it."""
-    from surveys.instrument_loader import instrument_load_all
+    from reports.instrument_loader import instrument_load_all
 
     return instrument_load_all()[0][0]
 

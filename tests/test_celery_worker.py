@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core import mail
 
 from config.celery import app
-from partnerships.tasks import send_email
+from core.tasks import send_email
 from tests.conftest import celery_broker_required
 
 

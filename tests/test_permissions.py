@@ -120,9 +120,9 @@ TABLE = [
         lambda cast: cast.partnership.memberships.first(),
     ),
     Row("partnerships:project_create", OFFICER_OWN_OBJECT, attr("partnership")),
-    Row("partnerships:project_detail", READER_OWN_OBJECT, attr("project")),
+    Row("surveys:project_detail", READER_OWN_OBJECT, attr("project")),
     Row(
-        "partnerships:project_detail",
+        "surveys:project_detail",
         (302, 403, 404, 404, 200, 403),
         attr("other_project"),
         label="another authority's project",
@@ -144,7 +144,7 @@ TABLE = [
     Row("partnerships:agency_import_confirm", (302, 403, 403, 302, 302, 403), method="post"),
     # Surveys: officers run rounds; managers read them; questionnaires are shared by everyone.
     Row("surveys:instrument_list", READER),
-    Row("surveys:instrument_detail", READER, lambda cast: factories.default_instrument()),
+    Row("reports:instrument_detail", READER, lambda cast: factories.default_instrument()),
     Row("surveys:round_create", OFFICER_OWN_OBJECT, attr("project")),
     Row("surveys:round_detail", READER_OWN_OBJECT, survey_round),
     Row("surveys:invitation_add", OFFICER_OWN_OBJECT, survey_round),

@@ -49,6 +49,7 @@ from partnerships.models import (
 from reports import scoring, services
 from reports.bench.data import bench_analyze
 from reports.exports import csv_lines, round_responses_rows
+from reports.instrument_loader import instrument_load_all
 from reports.models import Scorecard, ScorecardStatus
 from surveys.bench import (
     SERVED_ENV,
@@ -58,7 +59,6 @@ from surveys.bench import (
     stop_process,
     wait_for_port,
 )
-from surveys.instrument_loader import instrument_load_all
 from surveys.models import Answer, Instrument, Invitation, QuestionType, Response, Round
 from surveys.tokens import new_link
 

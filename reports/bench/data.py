@@ -26,7 +26,7 @@ from partnerships.models import (
     Role,
     User,
 )
-from surveys.instrument_loader import instrument_load_all
+from reports.instrument_loader import instrument_load_all
 from surveys.models import Instrument, QuestionType, Round
 
 ROUNDS_PER_PROJECT = 100

@@ -35,6 +35,7 @@ from .model import (
     LIKERT_MAX,
     LIKERT_MIN,
     LIKERT_OPTIONS,
+    RELIABILITY_MINIMUM,
     SCORING_VERSION,
     WEIGHT_TOLERANCE,
     Instrument,
@@ -45,6 +46,7 @@ from .model import (
     band_for,
     default_weights,
 )
+from .reliability import alpha_from_sums, alpha_sums, instrument_alpha
 from .results import (
     AgencyScore,
     DivergentItem,
@@ -69,6 +71,7 @@ __all__ = [
     "LIKERT_MAX",
     "LIKERT_MIN",
     "LIKERT_OPTIONS",
+    "RELIABILITY_MINIMUM",
     "RankingOption",
     "Respondent",
     "SCORING_VERSION",
@@ -76,8 +79,11 @@ __all__ = [
     "ScoringInputError",
     "WEIGHT_TOLERANCE",
     "alpha_by_dimension",
+    "alpha_from_sums",
+    "alpha_sums",
     "band_for",
     "cronbach_alpha",
+    "instrument_alpha",
     "default_weights",
     "kendall_w",
     "rwg_j",

@@ -19,6 +19,7 @@ from .model import (
     INDEX_COMPONENTS,
     LIKERT_MAX,
     LIKERT_MIN,
+    RELIABILITY_MINIMUM,
     SCORING_VERSION,
     Instrument,
     Respondent,
@@ -389,7 +390,7 @@ def score_round(
 
 
 def alpha_by_dimension(
-    instrument: Instrument, respondents: Sequence[Respondent], *, minimum: int = 10
+    instrument: Instrument, respondents: Sequence[Respondent], *, minimum: int = RELIABILITY_MINIMUM
 ) -> dict[str, float | None]:
     """Spec step 13: Cronbach's alpha per dimension over respondents' item scores.
 

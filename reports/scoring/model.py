@@ -36,6 +36,7 @@ LIKERT_MAX = 5
 LIKERT_OPTIONS = LIKERT_MAX - LIKERT_MIN + 1
 WEIGHT_TOLERANCE = 1e-6
 DECIMALS = 4
+RELIABILITY_MINIMUM = 10  # step 13: alpha is shown once at least this many respondents
 
 _N_DIMS = len(DIMENSIONS)
 _N_INDEX_DIMS = len(INDEX_DIMENSIONS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
+from surveys.answers import ranking_order, stored_answer_value
 from surveys.forms import LIKERT_CHOICES
 from surveys.models import Answer, Question, QuestionType
 
@@ -25,16 +26,14 @@ def question_block(form, question: Question) -> dict:
 
 @register.simple_tag
 def answer_display(question: Question, answer: Answer | None) -> str:
-    if answer is None:
+    value = stored_answer_value(question.type, answer)
+    if value is None:
         return _("Not answered")
     if question.type == QuestionType.LIKERT:
-        return str(LIKERT_LABELS["dk"] if answer.dont_know else LIKERT_LABELS[str(answer.value)])
-    if question.type == QuestionType.CHOICE:
-        labels = {o["code"]: o["label"] for o in question.options}
-        return labels.get(answer.choice, answer.choice)
-    if question.type == QuestionType.TEXT:
-        return answer.text
-    ranking = answer.ranking or {}
+        return str(LIKERT_LABELS[str(value)])
     labels = {o["code"]: o["label"] for o in question.options}
-    ordered = sorted(ranking.items(), key=lambda item: item[1])
-    return "; ".join(f"{rank}. {labels.get(code, code)}" for code, rank in ordered)
+    if question.type == QuestionType.CHOICE:
+        return labels.get(value, value)
+    if question.type == QuestionType.TEXT:
+        return value
+    return "; ".join(f"{value[code]}. {labels.get(code, code)}" for code in ranking_order(value))

@@ -68,7 +68,7 @@ def test_an_officer_adds_and_edits_a_project(client, cast):
         {"name": "Summer Bridge", "target_group": "Year 11 leavers", "description": ""},
     )
     project = Project.objects.get(name="Summer Bridge")
-    assert response["Location"] == reverse("partnerships:project_detail", args=[project.pk])
+    assert response["Location"] == reverse("surveys:project_detail", args=[project.pk])
     client.post(
         reverse("partnerships:project_edit", args=[project.pk]),
         {"name": "Summer Bridge", "target_group": "Year 10 and 11", "description": "x"},

@@ -12,8 +12,8 @@ import pytest
 
 from reports import scoring, tasks
 from reports.models import InstrumentReliability
+from reports.scoring import instrument_alpha
 from reports.services import (
-    instrument_alpha,
     instrument_reliability_refresh,
     rescore,
     round_score,

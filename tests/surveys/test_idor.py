@@ -15,7 +15,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.instrument_loader import INSTRUMENTS_DIR, instrument_load
+from reports.instrument_loader import INSTRUMENTS_DIR, instrument_load
 from surveys.models import Answer, Round
 from tests import factories
 from tests.api import client_for

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from surveys.instrument_loader import INSTRUMENTS_DIR, instrument_load
+from reports.instrument_loader import INSTRUMENTS_DIR, instrument_load
 from tests import factories
 from tests.surveys.helpers import section_data, start
 

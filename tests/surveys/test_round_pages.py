@@ -245,7 +245,7 @@ def test_the_questionnaire_pages_show_every_version_and_question(client, cast):
     instrument = factories.default_instrument()
     client.force_login(cast.mo)
     assert instrument in client.get(reverse("surveys:instrument_list")).context["instruments"]
-    body = client.get(reverse("surveys:instrument_detail", args=[instrument.pk])).content.decode()
+    body = client.get(reverse("reports:instrument_detail", args=[instrument.pk])).content.decode()
     assert "aims_1" in body and "participant_needs" in body
 
 
@@ -258,7 +258,7 @@ def test_the_questionnaire_page_shows_reliability_once_ten_have_submitted(client
             survey_round, cast.agency, likert={f"aims_{i}": 1 + (n + i) % 5 for i in range(1, 7)}
         )
     client.force_login(cast.alice)
-    url = reverse("surveys:instrument_detail", args=[survey_round.instrument_id])
+    url = reverse("reports:instrument_detail", args=[survey_round.instrument_id])
     round_score(round_id=survey_round.pk)
     instrument_reliability_refresh(instrument_id=survey_round.instrument_id)
     body = client.get(url).content.decode()

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.instrument_loader import (
+from reports.instrument_loader import (
     InstrumentDefinitionError,
     instrument_load,
     instrument_load_all,

@@ -4,9 +4,12 @@ from django.core.management.base import BaseCommand
 
 from partnerships.demo import AUTHORITY, seed_demo
 from partnerships.models import LocalAuthority, User
+from reports.instrument_loader import instrument_load_all
+from reports.services import round_score
 from surveys.demo import seed_demo_rounds
 
 
+# Here, in the app on top: the demo spans the registry, the rounds and their scorecards.
 class Command(BaseCommand):
     help = (
         "Create or refresh the demo authority, agencies, partnerships, projects and users. "
@@ -16,7 +19,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         sign_ins = seed_demo(password=os.environ.get("DEMO_PASSWORD") or None)
         authority = LocalAuthority.objects.get(slug=AUTHORITY[1])
-        rounds = seed_demo_rounds(authority=authority, officer=User.objects.get(username="officer"))
+        rounds = seed_demo_rounds(
+            authority=authority,
+            officer=User.objects.get(username="officer"),
+            instrument=instrument_load_all()[0][0],
+        )
+        for survey_round in rounds:
+            round_score(round_id=survey_round.pk)
         if rounds:
             self.stdout.write(f"Created {len(rounds)} demo survey rounds with responses.")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /accounts/login/ as:"))

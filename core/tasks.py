@@ -1,4 +1,4 @@
-"""Celery adapters for the registry: plain values in, a service or Django call out."""
+"""Sending e-mail, for every app: plain values in, so a task never carries a model instance."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from surveys.instrument_loader import (
+from reports.instrument_loader import (
     INSTRUMENTS_DIR,
     InstrumentDefinitionError,
     InstrumentLockedError,

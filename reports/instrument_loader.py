@@ -1,4 +1,9 @@
-"""Loading a questionnaire definition (YAML kept in the repository) into the database."""
+"""Loading a questionnaire definition (YAML kept in surveys/instruments/) into the database.
+
+It lives here, above surveys, because a definition is accepted only if the scoring engine can
+score it: its dimensions, reverse-keyed items, ranking and weights are checked against
+reports.scoring before any question is stored.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from reports import scoring
+import surveys
+from surveys.models import Instrument, Question, QuestionType, Section
 
-from .models import Instrument, Question, QuestionType, Section
+from . import scoring
 
-INSTRUMENTS_DIR = Path(__file__).resolve().parent / "instruments"
+INSTRUMENTS_DIR = Path(surveys.__file__).resolve().parent / "instruments"
 LIKERT_DIMENSIONS = set(scoring.DIMENSIONS)
 
 

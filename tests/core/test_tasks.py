@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core import mail
 
-from partnerships.tasks import send_email
+from core.tasks import send_email
 
 
 def test_send_email_sends_one_message_with_its_html_part():

@@ -1,0 +1,149 @@
+"""Scoring many rounds at once: ``manage.py rescore`` and the beat catch-up of stale rounds.
+
+Rounds are scored in batches (bounded memory); ``stale_rounds_rescore`` reuses the same loop for
+rounds whose scoring request was lost (broker down, worker killed).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from reports import scoring
+from reports.models import Scorecard
+from surveys.models import Instrument, Round
+
+from .answers import InstrumentView, instrument_view, respondents_load
+from .reliability import instrument_reliability_refresh
+from .scorecards import scorecard_row
+
+logger = logging.getLogger(__name__)
+
+RESCORE_BATCH_SIZE = 100  # rounds per batch: ~150,000 answers of typical rounds in memory
+STALE_ROUNDS_PER_RUN = 2_000
+
+
+@dataclass(frozen=True)
+class RescoreProgress:
+    rounds_done: int
+    rounds_total: int
+    answers: int
+    failed: int
+    seconds: float
+
+    @property
+    def answers_per_second(self) -> float:
+        return self.answers / self.seconds if self.seconds > 0 else 0.0
+
+
+def _rescore_rounds(rounds: QuerySet[Round], *, batch_size: int) -> Iterator[RescoreProgress]:
+    """Score every round of the queryset in batches of rounds, yielding after each batch.
+
+    Memory is bounded by one batch: rounds are paged by id, only one batch's answers are held
+    at a time, and the batch's scorecards are written with one bulk insert in its own
+    transaction. (Not a server-side cursor: PostgreSQL plans a cursor for its first rows and
+    then reads a batch about five times slower.)
+    """
+    started = time.perf_counter()
+    total = rounds.count()
+    done = answers = failed = 0
+    yield RescoreProgress(done, total, answers, failed, 0.0)
+    views: dict[int, InstrumentView] = {}
+    last_id = 0
+    while batch := list(
+        rounds.filter(pk__gt=last_id).order_by("pk").values_list("pk", "instrument_id")[:batch_size]
+    ):
+        last_id = batch[-1][0]
+        for instrument_id in {instrument_id for _, instrument_id in batch} - views.keys():
+            views[instrument_id] = instrument_view(Instrument.objects.get(pk=instrument_id))
+        computed_at = timezone.now()
+        loaded = respondents_load([pk for pk, _ in batch], views.values())
+        rows = []
+        for round_id, instrument_id in batch:
+            try:
+                rows.append(
+                    scorecard_row(
+                        round_id=round_id,
+                        instrument=views[instrument_id].scoring,
+                        respondents=loaded.respondents[round_id],
+                        computed_at=computed_at,
+                    )
+                )
+            except scoring.ScoringInputError:
+                # One round's bad data must not stop the others; it is logged with its id.
+                failed += 1
+                logger.exception("Round %s could not be scored", round_id)
+        with transaction.atomic():
+            Scorecard.objects.bulk_create(rows)
+        done += len(batch)
+        answers += loaded.n_answers
+        yield RescoreProgress(done, total, answers, failed, time.perf_counter() - started)
+    for instrument_id in views:
+        instrument_reliability_refresh(instrument_id=instrument_id)
+    yield RescoreProgress(done, total, answers, failed, time.perf_counter() - started)
+
+
+def rescore(
+    *,
+    authority_id: int | None = None,
+    round_id: int | None = None,
+    batch_size: int = RESCORE_BATCH_SIZE,
+) -> Iterator[RescoreProgress]:
+    """Recompute every round (or one authority's, or one round) and report progress.
+
+    A generator: nothing happens until it is iterated. Each yield is the progress so far; the
+    last one is the total, after the instruments' reliability has been refreshed.
+    """
+    rounds = Round.objects.all()
+    if authority_id is not None:
+        rounds = rounds.filter(project__partnership__authority_id=authority_id)
+    if round_id is not None:
+        rounds = rounds.filter(pk=round_id)
+    return _rescore_rounds(rounds, batch_size=batch_size)
+
+
+def stale_rounds() -> QuerySet[Round]:
+    """Rounds whose latest scorecard does not reflect their submitted responses.
+
+    Stale: submitted responses but no scorecard; or another number of submitted responses than
+    the latest scorecard read (a late commit: submitted_at is stamped before the commit; or a
+    response withdrawn or deleted); or a submission stamped after the latest scorecard read.
+    """
+    latest = Scorecard.objects.of_round(OuterRef("pk"))
+    # A round whose responses were deleted under the retention rules keeps its last scorecard.
+    return (
+        Round.objects.filter(responses_deleted_at__isnull=True)
+        .annotate(
+            n_submitted=Count("responses", filter=Q(responses__submitted_at__isnull=False)),
+            last_submitted_at=Max("responses__submitted_at"),
+            seen=Subquery(latest.values("submissions_seen")[:1]),
+            scored_at=Subquery(latest.values("computed_at")[:1]),
+        )
+        .filter(
+            Q(scored_at__isnull=True, n_submitted__gt=0)
+            | (Q(scored_at__isnull=False) & ~Q(seen=F("n_submitted")))
+            | Q(last_submitted_at__gt=F("scored_at"))
+        )
+    )
+
+
+def stale_rounds_rescore(*, limit: int = STALE_ROUNDS_PER_RUN) -> int:
+    """Catch up rounds whose scoring request was lost (broker down, worker killed); returns
+    how many rounds were rescored."""
+    round_ids = list(stale_rounds().order_by("pk").values_list("pk", flat=True)[:limit])
+    if not round_ids:
+        return 0
+    # A flag left set by a lost task would otherwise stop every later request for the round.
+    Round.objects.filter(pk__in=round_ids).update(scoring_queued=False)
+    for _progress in _rescore_rounds(
+        Round.objects.filter(pk__in=round_ids), batch_size=RESCORE_BATCH_SIZE
+    ):
+        pass
+    logger.info("Rescored %s stale rounds", len(round_ids))
+    return len(round_ids)

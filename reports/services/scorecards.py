@@ -1,0 +1,108 @@
+"""Scoring one round, and the coalesced queue that asks for it.
+
+``round_scoring_request`` is what every submission path calls (through the surveys app's
+``round_answers_changed`` signal). It coalesces bursts: a conditional UPDATE flips
+``Round.scoring_queued`` from False to True and only the caller that flipped it enqueues
+``score_round_task`` (with a short countdown). The task's first act clears the flag
+(``round_scoring_run``), so a submission committed after that enqueues a new task, and the last
+task always reads every submission. Each computation stores a new Scorecard row (history is
+kept); after a round is scored the instrument's reliability refresh is requested the same way.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from reports import scoring
+from reports.models import Scorecard
+from surveys.models import Round
+
+from .answers import instrument_view, respondents_load
+from .queue import enqueue_once
+from .reliability import instrument_reliability_request
+
+DEFAULT_SCORING_DELAY_SECONDS = 10
+
+
+def scorecard_row(
+    *,
+    round_id: int,
+    instrument: scoring.Instrument,
+    respondents: list[scoring.Respondent],
+    computed_at,
+) -> Scorecard:
+    card = scoring.score_round(instrument, respondents)
+    return Scorecard(
+        round_id=round_id,
+        computed_at=computed_at,
+        scoring_version=card.scoring_version,
+        instrument_version=card.instrument_version,
+        status=card.status,
+        index=None if card.index is None else round(card.index, scoring.DECIMALS),
+        band=card.band or "",
+        uncertain=card.uncertain,
+        n_agencies=card.n_agencies,
+        n_respondents=card.n_respondents,
+        submissions_seen=len(respondents),
+        data=card.to_dict(),
+        alpha_sums=scoring.alpha_sums(instrument, respondents),
+    )
+
+
+def round_score(*, round_id: int) -> Scorecard:
+    """Score one round from its submitted responses and store the scorecard.
+
+    Six queries whatever the round's size: the round with its instrument, its questions, the
+    submitted responses, their Likert answers, their rankings, and the insert. The instrument's
+    reliability refresh is requested for after the commit.
+    """
+    computed_at = timezone.now()  # before reading: see Scorecard.computed_at
+    rnd = Round.objects.select_related("instrument").get(pk=round_id)
+    view = instrument_view(rnd.instrument)
+    loaded = respondents_load([round_id], [view])
+    scorecard = scorecard_row(
+        round_id=round_id,
+        instrument=view.scoring,
+        respondents=loaded.respondents[round_id],
+        computed_at=computed_at,
+    )
+    scorecard.save()  # a single insert: atomic by itself
+    instrument_reliability_request(instrument_id=rnd.instrument_id)
+    return scorecard
+
+
+def round_scoring_request(*, round_id: int) -> None:
+    """Ask for the round to be rescored soon; the hook every submission path calls.
+
+    Safe anywhere: inside a transaction it waits for the commit (a worker must never read a
+    submission that is not there yet); outside one, in an on_commit callback, it runs at once.
+    It never raises: the submission is already stored and scoring catches up later.
+    """
+
+    def enqueue() -> None:
+        from reports.tasks import score_round_task  # the task module imports this one
+
+        enqueue_once(
+            Round.objects.filter(pk=round_id),
+            flag="scoring_queued",
+            task=score_round_task,
+            task_arg=round_id,
+            delay=getattr(settings, "SCORING_DELAY_SECONDS", DEFAULT_SCORING_DELAY_SECONDS),
+            what=f"scoring of round {round_id}",
+        )
+
+    transaction.on_commit(enqueue)
+
+
+def round_scoring_run(*, round_id: int) -> Scorecard | None:
+    """What a queued scoring task does: clear the coalescing flag, then score.
+
+    Clearing first (committed on its own, before any answer is read) is what makes the last
+    task see every submission: a submission committed after this point queues another task.
+    None when the round has been deleted since.
+    """
+    if not Round.objects.filter(pk=round_id).update(scoring_queued=False):
+        return None
+    return round_score(round_id=round_id)
