@@ -24,7 +24,8 @@ from partnerships.models import (
     User,
 )
 from partnerships.selectors import partnership_scope, partnerships_visible_to, project_for_user
-from surveys.models import Instrument, Question, QuestionType, Round
+from surveys.anonymity import group_is_shown, round_shows_group
+from surveys.models import Instrument, Question, QuestionType, ReportingMode, Round
 
 from . import scoring
 from .models import LATEST_FIRST, Scorecard
@@ -47,7 +48,7 @@ def _with_latest_scorecard(rounds):
 
 def _shown_index(scorecard: Scorecard, rnd: Round) -> float | None:
     """The index as it may be shown: none for an anonymous round with fewer than k people."""
-    if rnd.is_anonymous and scorecard.n_respondents < rnd.min_group_size:
+    if not round_shows_group(rnd, scorecard.n_respondents):
         return None
     return scorecard.index
 
@@ -404,7 +405,7 @@ def overview_rows(data: OverviewData, *, band: str = "", sort: str = "name") -> 
         last_round_text, last_date, band_text = "–", None, labels[None]
         if found:
             value, code, uncertain, n_resp, title, opens_on, mode, k = found
-            hidden = mode == "anonymous" and n_resp < k  # the small-number rule
+            hidden = not group_is_shown(anonymous=mode == ReportingMode.ANONYMOUS, k=k, n=n_resp)
             index = None if hidden else value
             band_code = (code or None) if index is not None else None
             band_text = labels[band_code]

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from surveys.anonymity import agencies_too_small
 from surveys.answers import answer_value
 from surveys.models import Answer, QuestionType, Response, Round
 
@@ -66,15 +67,10 @@ def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
 
     submitted = Response.objects.filter(round=survey_round, submitted_at__isnull=False)
     agency_names = dict(submitted.values_list("agency_id", "agency__name").distinct())
-    if survey_round.is_anonymous:
-        counts: dict[int, int] = {}
-        for agency_id in submitted.values_list("agency_id", flat=True):
-            counts[agency_id] = counts.get(agency_id, 0) + 1
+    too_small = agencies_too_small(survey_round)
+    if too_small:
         hidden = _("(group smaller than %(k)s)") % {"k": survey_round.min_group_size}
-        agency_names = {
-            a: (name if counts.get(a, 0) >= survey_round.min_group_size else hidden)
-            for a, name in agency_names.items()
-        }
+        agency_names = {a: (hidden if a in too_small else name) for a, name in agency_names.items()}
     position = {(qid, code): i for i, (qid, _t, code) in enumerate(columns)}
     types = {q.pk: q.type for q in questions}
     answers = (

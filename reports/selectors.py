@@ -7,6 +7,7 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 
 from partnerships.models import Agency, User
+from surveys.anonymity import round_shows_group
 from surveys.models import Round
 from surveys.selectors import round_for_user, rounds_visible_to
 
@@ -52,8 +53,7 @@ def scorecard_for_display(scorecard: Scorecard, rnd: Round) -> dict[str, Any]:
     data["computed_at"] = scorecard.computed_at
     agencies = data.get("agencies", [])
     if rnd.is_anonymous:
-        k = rnd.min_group_size
-        agencies = [a for a in agencies if a["n_respondents"] >= k]
+        agencies = [a for a in agencies if round_shows_group(rnd, a["n_respondents"])]
         shown = {a["agency"] for a in agencies}
         data["divergent_items"] = [
             {
@@ -64,7 +64,7 @@ def scorecard_for_display(scorecard: Scorecard, rnd: Round) -> dict[str, Any]:
             }
             for item in data.get("divergent_items", [])
         ]
-        if data.get("n_respondents", 0) < k:
+        if not round_shows_group(rnd, data.get("n_respondents", 0)):
             _blank_partnership_figures(data)
             agencies = []
     names = dict(

@@ -24,6 +24,7 @@ from partnerships import selectors as registry
 from partnerships.permissions import PERMISSIONS, OfficersOnly
 
 from . import selectors, services
+from .anonymity import agencies_too_small
 from .answers import ranking_order, stored_answer_value
 from .forms import (
     RANK_SEPARATOR,
@@ -32,7 +33,16 @@ from .forms import (
     QuestionnaireForm,
     RoundForm,
 )
-from .models import Answer, Instrument, Invitation, Question, QuestionType, Response, Round
+from .models import (
+    DEFAULT_MIN_GROUP_SIZE,
+    Answer,
+    Instrument,
+    Invitation,
+    Question,
+    QuestionType,
+    Response,
+    Round,
+)
 from .serializers import (
     InstrumentSerializer,
     InvitationSerializer,
@@ -97,7 +107,7 @@ class RoundViewSet(
             {
                 **{k: v for k, v in data.items() if k != "instrument"},
                 "instrument": data["instrument"].pk,
-                "min_group_size": data.get("min_group_size", 3),
+                "min_group_size": data.get("min_group_size", DEFAULT_MIN_GROUP_SIZE),
             }
         )
         if not form.is_valid():
@@ -227,14 +237,7 @@ def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[di
     """Responses in the shape they are entered, with the small-number rule of anonymous rounds:
     an agency with fewer than k submitted responses is not named (as in the CSV export)."""
     responses = list(responses)
-    hidden: set[int] = set()
-    if survey_round.is_anonymous:
-        counts = Counter(
-            Response.objects.filter(round=survey_round, submitted_at__isnull=False).values_list(
-                "agency_id", flat=True
-            )
-        )
-        hidden = {a for a, n in counts.items() if n < survey_round.min_group_size}
+    hidden = agencies_too_small(survey_round)
     rows = []
     for response in responses:
         answers: dict[str, Any] = {}

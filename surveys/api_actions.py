@@ -34,11 +34,7 @@ def _round(request: Request, pk: int):
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, OfficersOnly])
 def round_send(request: Request, pk: int) -> Response:
-    survey_round = _round(request, pk)
-    unsent = survey_round.invitations.filter(sent_at__isnull=True, revoked_at__isnull=True)
-    count = services.invitations_send(
-        actor=request.user, survey_round=survey_round, invitations=unsent.select_related("agency")
-    )
+    count = services.round_send_unsent(actor=request.user, survey_round=_round(request, pk))
     return Response({"sent": count})
 
 

@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from partnerships.models import Agency
 
 from .answers import DONT_KNOW, stored_answer_value
-from .models import Answer, Instrument, Question, QuestionType, ReportingMode, Round
+from .models import (
+    DEFAULT_MIN_GROUP_SIZE,
+    Answer,
+    Instrument,
+    Question,
+    QuestionType,
+    ReportingMode,
+    Round,
+)
 
 LIKERT_CHOICES = [
     ("1", _("Strongly disagree")),
@@ -76,7 +84,7 @@ class RoundForm(forms.ModelForm):
         instrument = cleaned.get("instrument")
         if instrument and not cleaned.get("introduction"):
             if cleaned.get("reporting_mode") == ReportingMode.ANONYMOUS:
-                k = cleaned.get("min_group_size") or 3
+                k = cleaned.get("min_group_size") or DEFAULT_MIN_GROUP_SIZE
                 cleaned["introduction"] = instrument.intro_anonymous.replace("{k}", str(k))
             else:
                 cleaned["introduction"] = instrument.intro_attributed

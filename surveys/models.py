@@ -95,6 +95,9 @@ class Question(models.Model):
         return self.code
 
 
+DEFAULT_MIN_GROUP_SIZE = 3  # k of an anonymous round unless the officer chooses another
+
+
 class ReportingMode(models.TextChoices):
     ATTRIBUTED = "attributed", _("Attributed to agencies")
     ANONYMOUS = "anonymous", _("Anonymous, shown only for groups of at least k")
@@ -116,7 +119,7 @@ class Round(models.Model):
     )
     min_group_size = models.PositiveSmallIntegerField(
         _("minimum group size (k)"),
-        default=3,
+        default=DEFAULT_MIN_GROUP_SIZE,
         validators=[MinValueValidator(2), MaxValueValidator(50)],
         help_text=_("In anonymous rounds, no group smaller than this is shown anywhere."),
     )

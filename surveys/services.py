@@ -26,7 +26,15 @@ from partnerships.models import Agency, Project, User
 from partnerships.services import require_officer_of
 
 from .answers import ANSWER_FIELDS, answer_columns, is_unanswered
-from .models import Answer, Instrument, Invitation, Question, Response, Round
+from .models import (
+    DEFAULT_MIN_GROUP_SIZE,
+    Answer,
+    Instrument,
+    Invitation,
+    Question,
+    Response,
+    Round,
+)
 from .signals import round_answers_changed
 from .tokens import digests_match, new_link, token_digest, token_for
 
@@ -45,7 +53,7 @@ def round_open(
     closes_on: dt.date,
     reporting_mode: str,
     introduction: str,
-    min_group_size: int = 3,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> Round:
     require_officer_of(actor, project.partnership.authority_id)
     if closes_on < opens_on:
@@ -222,6 +230,14 @@ def invitations_send(
     return len(sent_ids)
 
 
+def round_send_unsent(*, actor: User, survey_round: Round) -> int:
+    """ "Send" on a round: e-mail every invitation not yet sent. Revoked ones are never sent."""
+    unsent = survey_round.invitations.filter(sent_at__isnull=True, revoked_at__isnull=True)
+    return invitations_send(
+        actor=actor, survey_round=survey_round, invitations=unsent.select_related("agency")
+    )
+
+
 def reminders_due(survey_round: Round) -> list[Invitation]:
     return list(
         survey_round.invitations.filter(revoked_at__isnull=True, sent_at__isnull=False)
@@ -363,7 +379,9 @@ def response_save_section(
 
 
 def missing_required(response: Response) -> list[Question]:
-    """Required questions this response has not answered (one query)."""
+    """Required questions this response has not answered (one query): the one definition of a
+    complete response, for online submission and paper entry alike. An answer is stored only
+    when it says something (see answers.is_unanswered), so a stored row is an answer."""
     return list(
         Question.objects.filter(instrument_id=response.round.instrument_id, required=True)
         .exclude(answers__response=response)
@@ -408,11 +426,6 @@ def response_enter_on_paper(
     if agency.authority_id != partnership.authority_id:
         raise PermissionDenied(_("That agency belongs to another authority."))
     questions = list(survey_round.instrument.questions.all())
-    missing = [q.code for q in questions if q.required and not values.get(q.code)]
-    if missing:
-        raise ValidationError(
-            _("Required questions are unanswered: %(q)s") % {"q": ", ".join(missing)}
-        )
     now = timezone.now()
     response = Response.objects.create(
         round=survey_round,
@@ -423,6 +436,12 @@ def response_enter_on_paper(
         last_section=survey_round.instrument.sections.count(),
     )
     _store_answers(response, questions, values)
+    missing = missing_required(response)
+    if missing:  # the transaction is rolled back: nothing of the entry is kept
+        raise ValidationError(
+            _("Required questions are unanswered: %(q)s")
+            % {"q": ", ".join(q.code for q in missing)}
+        )
     audit_record(
         actor=actor,
         action="response.entered_by_officer",

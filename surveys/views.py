@@ -17,6 +17,7 @@ from partnerships.permissions import officer_required, reader_required
 
 from . import selectors, services
 from .forms import InvitationForm, PaperResponseAgencyForm, QuestionnaireForm, RoundForm
+from .models import DEFAULT_MIN_GROUP_SIZE
 
 
 @reader_required
@@ -43,7 +44,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_create(request: HttpRequest, project_pk: int) -> HttpResponse:
     project = registry.project_for_user(request.user, project_pk)
-    form = RoundForm(request.POST or None, initial={"min_group_size": 3})
+    form = RoundForm(request.POST or None, initial={"min_group_size": DEFAULT_MIN_GROUP_SIZE})
     if request.method == "POST" and form.is_valid():
         try:
             survey_round = services.round_open(
@@ -126,10 +127,7 @@ def invitations_from_memberships(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
     survey_round = selectors.round_for_user(request.user, pk)
-    unsent = survey_round.invitations.filter(sent_at__isnull=True, revoked_at__isnull=True)
-    count = services.invitations_send(
-        actor=request.user, survey_round=survey_round, invitations=unsent.select_related("agency")
-    )
+    count = services.round_send_unsent(actor=request.user, survey_round=survey_round)
     messages.success(
         request,
         ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", count) % {"n": count},
