@@ -61,6 +61,7 @@ api_urlpatterns = [
         name="round-responses",
     ),
     # Officer actions, the same services as the buttons on the pages.
+    path("rounds/<int:pk>/close/", survey_actions.round_close, name="round-close"),
     path("rounds/<int:pk>/send/", survey_actions.round_send, name="round-send"),
     path("rounds/<int:pk>/remind/", survey_actions.round_remind, name="round-remind"),
     path(

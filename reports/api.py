@@ -49,7 +49,10 @@ def round_scorecard(request: Request, pk: int) -> Response:
     rnd = selectors.round_for_user(request.user, pk)
     scorecard = selectors.latest_scorecard(rnd)
     if scorecard is None:
-        return Response({"detail": _("No scorecard yet")}, status=status.HTTP_404_NOT_FOUND)
+        detail = _("No scorecard yet")
+        if rnd.is_anonymous and not rnd.is_closed():
+            detail = _("An anonymous round's results are published when it closes.")
+        return Response({"detail": detail}, status=status.HTTP_404_NOT_FOUND)
     data = selectors.scorecard_for_display(scorecard, rnd)
     data["computed_at"] = data["computed_at"].isoformat()
     return Response({field: data[field] for field in SCORECARD_FIELDS})

@@ -243,7 +243,7 @@ def _fill_from_scorecard(dashboard: ProjectDashboard, data: dict, current: Round
         }
         for o in options
     ]
-    names = {str(a["agency_id"]): a["agency"] for a in data.get("agencies", [])}
+    names = {a["label"]: a["agency"] for a in data.get("agencies", [])}
     dashboard.discussion = [
         {
             **item,

@@ -9,14 +9,15 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from surveys.anonymity import agencies_too_small
+from partnerships.models import User
+from surveys.anonymity import OTHER_AGENCIES, round_group_labels
 from surveys.answers import answer_value
 from surveys.models import Answer, QuestionType, Response, Round
 
 from . import scoring
 from .models import Export, ExportStatus
+from .selectors import OTHER_AGENCIES_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -46,15 +47,31 @@ def _cell(qtype: str, value: int | None, dont_know: bool, choice: str, text: str
     return "" if shown is None else shown
 
 
+def raw_answers_readable(user: User, survey_round: Round) -> bool:
+    """Who may read a round's raw answers: readers of an attributed round; of an anonymous
+    round, officers only and only once it has closed (its results are published at close)."""
+    if not survey_round.is_anonymous:
+        return True
+    return user.is_officer and survey_round.is_closed()
+
+
 def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
     """One row per submitted response, one column per question (a ranking: one per option).
 
-    Anonymous rounds follow the small-number rule: an agency with fewer than k submitted
-    responses is not named, and no names or e-mail addresses are ever exported.
+    No names or e-mail addresses are ever exported. An anonymous round's rows carry nothing that
+    links a row to an invitation, a time or an order of submission: no response id, the day
+    only, rows sorted by their content; its small groups are labelled "Other agencies" when
+    their pool reaches k and left out otherwise (surveys.anonymity).
     """
     questions = list(survey_round.instrument.questions.order_by("position"))
     columns: list[tuple[int, str, str | None]] = []  # (question id, type, option code)
-    header = ["response", "agency", "submitted_at", "entered_on_paper"]
+    anonymous = survey_round.is_anonymous
+    header = (
+        ["agency", "submitted_on", "entered_on_paper"]
+        if anonymous
+        else ["response", "agency", "submitted_at", "entered_on_paper"]
+    )
+    first = len(header)
     for q in questions:
         if q.type == QuestionType.RANKING:
             for option in q.options:
@@ -66,11 +83,9 @@ def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
     yield header
 
     submitted = Response.objects.filter(round=survey_round, submitted_at__isnull=False)
-    agency_names = dict(submitted.values_list("agency_id", "agency__name").distinct())
-    too_small = agencies_too_small(survey_round)
-    if too_small:
-        hidden = _("(group smaller than %(k)s)") % {"k": survey_round.min_group_size}
-        agency_names = {a: (hidden if a in too_small else name) for a, name in agency_names.items()}
+    names = dict(submitted.values_list("agency_id", "agency__name").distinct())
+    labels = round_group_labels(survey_round) if anonymous else {}
+    other = str(OTHER_AGENCIES_NAME)
     position = {(qid, code): i for i, (qid, _t, code) in enumerate(columns)}
     types = {q.pk: q.type for q in questions}
     answers = (
@@ -90,30 +105,54 @@ def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
         )
         .iterator(chunk_size=5000)
     )
-    current = None
-    row: list[Any] = []
-    for rid, agency_id, submitted_at, entered_by, qid, value, dk, choice, text, ranking in answers:
-        if rid != current:
-            if current is not None:
-                yield row
-            current = rid
-            row = [
-                rid,
-                agency_names.get(agency_id, ""),
-                submitted_at.isoformat(),
-                "yes" if entered_by else "no",
-            ] + [""] * len(columns)
-        qtype = types[qid]
-        if qtype == QuestionType.RANKING:
-            for code, rank in (ranking or {}).items():
-                index = position.get((qid, code))
-                if index is not None:
-                    row[4 + index] = rank
-        else:
-            index = position[(qid, None)]
-            row[4 + index] = _cell(qtype, value, dk, choice, text)
-    if current is not None:
-        yield row
+
+    def rows() -> Iterator[list[Any]]:
+        current = None
+        row: list[Any] = []
+        for (
+            rid,
+            agency_id,
+            submitted_at,
+            entered_by,
+            qid,
+            value,
+            dk,
+            choice,
+            text,
+            ranking,
+        ) in answers:
+            if rid != current:
+                if current is not None:
+                    yield row
+                current = rid
+                paper = "yes" if entered_by else "no"
+                if not anonymous:
+                    lead = [rid, names.get(agency_id, ""), submitted_at.isoformat(), paper]
+                elif labels.get(agency_id) is None:
+                    lead = []  # a small group whose pool is below k: left out
+                else:
+                    label = other if labels[agency_id] == OTHER_AGENCIES else names[agency_id]
+                    day = timezone.localdate(submitted_at).isoformat()
+                    lead = [label, day, paper]
+                row = lead + [""] * len(columns) if lead else []
+            if not row:
+                continue
+            qtype = types[qid]
+            if qtype == QuestionType.RANKING:
+                for code, rank in (ranking or {}).items():
+                    index = position.get((qid, code))
+                    if index is not None:
+                        row[first + index] = rank
+            else:
+                row[first + position[(qid, None)]] = _cell(qtype, value, dk, choice, text)
+        if current is not None and row:
+            yield row
+
+    if not anonymous:
+        yield from rows()
+        return
+    # Sorted by content, so the order says nothing about who submitted when.
+    yield from sorted(rows(), key=lambda cells: [str(cell) for cell in cells])
 
 
 SCORE_HEADER = [

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from partnerships.models import User
 
-from . import charts, dashboards, fragments, scoring
+from . import charts, dashboards, exports, fragments, scoring
 
 SECTIONS_TEMPLATE = "reports/partials/dashboard_sections.html"
 OVERVIEW_RESULTS_TEMPLATE = "reports/partials/overview_results.html"
@@ -27,11 +27,14 @@ def dashboard_page_context(
         return render_to_string(SECTIONS_TEMPLATE, sections_context(dashboard))
 
     if not dashboard.rounds:
-        return {"d": dashboard, "sections": ""}
+        return {"d": dashboard, "sections": "", "raw_answers": False}
     sections = fragments.cached_fragment(
         "dashboard", dashboards.dashboard_sections_fingerprint(dashboard), render_sections
     )
-    return {"d": dashboard, "sections": sections}
+    raw_answers = dashboard.current is not None and exports.raw_answers_readable(
+        user, dashboard.current
+    )
+    return {"d": dashboard, "sections": sections, "raw_answers": raw_answers}
 
 
 def overview_page_context(user: User, filters: dict[str, str]) -> dict[str, Any]:

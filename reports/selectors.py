@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Agency, User
-from surveys.anonymity import round_shows_group
+from surveys.anonymity import OTHER_AGENCIES
 from surveys.models import Round
 from surveys.selectors import round_for_user, rounds_visible_to
 
@@ -15,9 +16,7 @@ __all__ = ["round_for_user", "rounds_visible_to"]  # one tenancy selector for ro
 
 from .models import InstrumentReliability, Scorecard
 
-# Partnership-level figures, blanked when an anonymous round has fewer than k respondents.
-_PARTNERSHIP_FIGURES = ("index", "band", "interval", "kendall_w", "chi_square", "p_value")
-_PARTNERSHIP_MAPS = ("dimensions", "components", "rwg")
+OTHER_AGENCIES_NAME = _("Other agencies")  # the pooled small groups of an anonymous round
 
 
 def user_reads_reports(user: User) -> bool:
@@ -34,58 +33,32 @@ def instrument_reliability(instrument_id: int) -> InstrumentReliability | None:
 
 
 def scorecard_for_display(scorecard: Scorecard, rnd: Round) -> dict[str, Any]:
-    """The scorecard as it may be shown for this round: the one place the small-number rule
-    is applied (the API and the dashboard both read through here).
+    """The scorecard as readers get it (the API, the dashboards and the PDFs read through here).
 
     Agencies are stored by id; here each entry of `agencies` gets `agency_id` and the agency's
-    current name in `agency`. The keys of each divergent item's `agency_means` stay agency ids
-    (as strings), matching `agency_id`.
+    current name in `agency`, and `label`, the key of each divergent item's `agency_means`.
 
-    Anonymous rounds show no group smaller than the round's k (min_group_size):
-    * an agency with fewer than k respondents loses every agency-level figure: its entry in
-      `agencies` and its mean in every divergent item;
-    * with fewer than k respondents in the whole round, the partnership figures describe a group
-      smaller than k too, so they are blanked and the status reads "insufficient".
-    Attributed rounds show everything.
+    Anonymous rounds need nothing hidden here: the small-number rule is applied by the scoring
+    itself (specification 1.1), so a stored scorecard holds only the groups that count, small
+    groups pooled as "Other agencies" (`agency_id` None), and an anonymous round is stored only
+    when it may be published (reports.services.publication).
     """
     # A shallow copy: the parts replaced below are rebuilt, never changed in place.
     data = dict(scorecard.data)
     data["computed_at"] = scorecard.computed_at
     agencies = data.get("agencies", [])
-    if rnd.is_anonymous:
-        agencies = [a for a in agencies if round_shows_group(rnd, a["n_respondents"])]
-        shown = {a["agency"] for a in agencies}
-        data["divergent_items"] = [
-            {
-                **item,
-                "agency_means": {
-                    agency: mean for agency, mean in item["agency_means"].items() if agency in shown
-                },
-            }
-            for item in data.get("divergent_items", [])
-        ]
-        if not round_shows_group(rnd, data.get("n_respondents", 0)):
-            _blank_partnership_figures(data)
-            agencies = []
-    names = dict(
-        Agency.objects.filter(pk__in=[int(a["agency"]) for a in agencies]).values_list("pk", "name")
-    )
-    data["agencies"] = [
-        {**a, "agency_id": int(a["agency"]), "agency": names.get(int(a["agency"]), "")}
-        for a in agencies
-    ]
+    ids = [int(a["agency"]) for a in agencies if a["agency"] != OTHER_AGENCIES]
+    names = dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name"))
+    data["agencies"] = [_named_agency(a, names) for a in agencies]
     return data
 
 
-def _blank_partnership_figures(data: dict[str, Any]) -> None:
-    data["status"] = "insufficient"
-    data["uncertain"] = False
-    data["client_priority"] = None
-    for key in _PARTNERSHIP_FIGURES:
-        data[key] = None
-    for key in _PARTNERSHIP_MAPS:
-        data[key] = dict.fromkeys(data.get(key, {}))
-    data["divergent_items"] = []
+def _named_agency(entry: dict[str, Any], names: dict[int, str]) -> dict[str, Any]:
+    label = str(entry["agency"])
+    if label == OTHER_AGENCIES:
+        return {**entry, "agency_id": None, "agency": str(OTHER_AGENCIES_NAME), "label": label}
+    agency_id = int(label)
+    return {**entry, "agency_id": agency_id, "agency": names.get(agency_id, ""), "label": label}
 
 
 def export_for_user(user: User, pk: int):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from partnerships.permissions import reader_required
@@ -77,6 +79,10 @@ def project_scores_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 @require_GET
 def round_responses_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     survey_round = round_for_user(request.user, pk)
+    if not exports.raw_answers_readable(request.user, survey_round):
+        raise PermissionDenied(
+            _("An anonymous round's raw answers are for officers, once the round has closed.")
+        )
     name = slugify(survey_round.title) or "round"
     return _csv_response(exports.round_responses_rows(survey_round), f"{name}-responses.csv")
 

@@ -42,6 +42,13 @@ class RoundAdmin(admin.ModelAdmin):
     list_display = ("title", "project", "opens_on", "closes_on", "reporting_mode")
     list_filter = ("reporting_mode",)
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.responses.exists():
+            # What respondents were promised when they answered never changes afterwards.
+            readonly += ["reporting_mode", "min_group_size"]
+        return readonly
+
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):

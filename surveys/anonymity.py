@@ -1,15 +1,47 @@
-"""The small-number rule of anonymous rounds, in one place.
+"""The small-number rule of anonymous rounds (specification 1.1), in one place.
 
-An anonymous round promises that no figure describes fewer than k people (the round's
-``min_group_size``). Every reader of a round (pages, CSV and PDF exports, the API, the overview,
-the trend) asks these functions whether a group may be shown; attributed rounds show everything.
+An anonymous round promises each respondent that nobody can learn how they answered. In a round
+with threshold k (``min_group_size``) an agency with fewer than k submitted respondents is a
+*small group*. The small groups are pooled into one group, "Other agencies", which counts as one
+agency when it has at least k respondents and is left out otherwise. Every figure of the round
+is computed from the groups that count (reports.services applies these labels before the pure
+scoring engine sees a respondent), and every raw-answer reader labels rows the same way.
+Attributed rounds show every agency.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable, Mapping
 
 from .models import Response, Round
+
+OTHER_AGENCIES = "other"  # the label of the pooled small groups (agency ids are integers)
+
+GroupLabel = Hashable | None  # the agency itself, OTHER_AGENCIES, or None: left out
+
+
+def group_labels(sizes: Mapping[Hashable, int], k: int) -> dict[Hashable, GroupLabel]:
+    """For each agency of an anonymous round (with its number of submitted respondents): the
+    group it is counted in, or None when it is left out."""
+    small = {agency for agency, n in sizes.items() if n < k}
+    pooled = sum(sizes[agency] for agency in small)
+    return {
+        agency: (agency if agency not in small else (OTHER_AGENCIES if pooled >= k else None))
+        for agency in sizes
+    }
+
+
+def round_group_labels(survey_round: Round) -> dict[int, GroupLabel]:
+    """Each agency with a submitted response in this round, and the group it is counted in."""
+    sizes = Counter(
+        Response.objects.filter(round=survey_round, submitted_at__isnull=False).values_list(
+            "agency_id", flat=True
+        )
+    )
+    if not survey_round.is_anonymous:
+        return {agency: agency for agency in sizes}
+    return group_labels(sizes, survey_round.min_group_size)  # type: ignore[return-value]
 
 
 def group_is_shown(*, anonymous: bool, k: int, n: int) -> bool:
@@ -20,15 +52,3 @@ def group_is_shown(*, anonymous: bool, k: int, n: int) -> bool:
 def round_shows_group(survey_round: Round, n: int) -> bool:
     """May this round show a figure about a group of n respondents?"""
     return group_is_shown(anonymous=survey_round.is_anonymous, k=survey_round.min_group_size, n=n)
-
-
-def agencies_too_small(survey_round: Round) -> set[int]:
-    """The agencies whose submitted responses in this round are too few to be shown."""
-    if not survey_round.is_anonymous:
-        return set()
-    counts = Counter(
-        Response.objects.filter(round=survey_round, submitted_at__isnull=False).values_list(
-            "agency_id", flat=True
-        )
-    )
-    return {agency for agency, n in counts.items() if not round_shows_group(survey_round, n)}

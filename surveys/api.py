@@ -6,15 +6,18 @@ surveys.services after the same forms as the officer pages have validated the in
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response as APIResponse
@@ -24,7 +27,7 @@ from partnerships import selectors as registry
 from partnerships.permissions import PERMISSIONS, OfficersOnly
 
 from . import selectors, services
-from .anonymity import agencies_too_small
+from .anonymity import OTHER_AGENCIES, round_group_labels
 from .answers import ranking_order, stored_answer_value
 from .forms import (
     RANK_SEPARATOR,
@@ -234,12 +237,15 @@ def questionnaire_errors(form: QuestionnaireForm) -> dict[str, Any]:
 
 
 def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[dict[str, Any]]:
-    """Responses in the shape they are entered, with the small-number rule of anonymous rounds:
-    an agency with fewer than k submitted responses is not named (as in the CSV export)."""
-    responses = list(responses)
-    hidden = agencies_too_small(survey_round)
+    """Responses in the shape they are entered. An anonymous round's rows follow the
+    small-number rule as the CSV export does (surveys.anonymity): no id, the day only, no agency
+    for a small group's row, the rows of a pool below k left out, sorted by their content."""
+    anonymous = survey_round.is_anonymous
+    labels = round_group_labels(survey_round) if anonymous else {}
     rows = []
     for response in responses:
+        if anonymous and labels.get(response.agency_id) is None:
+            continue
         answers: dict[str, Any] = {}
         comments: dict[str, str] = {}
         ranking: list[str] = []
@@ -252,23 +258,46 @@ def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[di
                 ranking = ranking_order(value)
             else:
                 answers[question.code] = value
+        assert response.submitted_at is not None  # only submitted responses are listed
+        shown_agency = labels.get(response.agency_id) if anonymous else response.agency_id
         rows.append(
             {
-                "id": response.pk,
-                "agency": None if response.agency_id in hidden else response.agency_id,
-                "submitted_at": response.submitted_at,
+                "id": None if anonymous else response.pk,
+                "agency": shown_agency if shown_agency != OTHER_AGENCIES else None,
+                "submitted_at": None if anonymous else response.submitted_at,
+                "submitted_on": timezone.localdate(response.submitted_at),
                 "entered_by_officer": response.entered_by_id is not None,
                 "answers": answers,
                 "ranking": ranking,
                 "comments": comments,
             }
         )
+    if anonymous:
+        rows.sort(key=lambda row: json.dumps(row, sort_keys=True, default=str))
     return rows
+
+
+class RoundStillOpen(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _(
+        "This round is anonymous and still open: its answers can be read once it has closed."
+    )
+    default_code = "round_open"
 
 
 @extend_schema_view(
     get=extend_schema(
-        parameters=[OpenApiParameter("agency", OpenApiTypes.INT, description=_("Agency id."))]
+        parameters=[
+            OpenApiParameter(
+                "agency",
+                OpenApiTypes.INT,
+                description=_("Agency id. Refused (400) on an anonymous round."),
+            )
+        ],
+        description=_(
+            "The submitted responses of the round. An anonymous round answers 409 until it has "
+            "closed, and its rows have no id, the day only and no agency for small groups."
+        ),
     ),
     post=extend_schema(
         request=ResponseEntrySerializer,
@@ -301,6 +330,18 @@ class RoundResponses(ServiceErrors, generics.ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> APIResponse:
         survey_round = self._round()
+        if survey_round.is_anonymous:
+            if "agency" in request.query_params:
+                # The filter itself would be the disclosure: one agency's rows, however few.
+                raise serializers.ValidationError(
+                    {"agency": [_("An anonymous round's responses cannot be read by agency.")]}
+                )
+            if not survey_round.is_closed():
+                raise RoundStillOpen
+            # Every row, sorted by content before paging: the order says nothing of who or when.
+            rows = response_rows(survey_round, self.get_queryset())
+            page_rows = self.paginate_queryset(rows)  # type: ignore[arg-type]
+            return self.get_paginated_response(self.get_serializer(page_rows, many=True).data)
         page = self.paginate_queryset(self.get_queryset())
         rows = response_rows(survey_round, page)
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)

@@ -1,12 +1,13 @@
 """Officer actions on rounds and invitations through the API: the same services as the page
-buttons (send, resend, revoke, remind, invite every member agency's contact)."""
+buttons (close, send, resend, revoke, remind, invite every member agency's contact)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,7 +15,7 @@ from rest_framework.response import Response
 from partnerships.permissions import OfficersOnly
 
 from . import selectors, services
-from .serializers import InvitationSerializer
+from .serializers import InvitationSerializer, RoundSerializer
 
 SENT = inline_serializer("SentCount", {"sent": serializers.IntegerField()})
 INVITED = inline_serializer(
@@ -26,8 +27,33 @@ INVITED = inline_serializer(
 )
 
 
+class RoundClosedAlready(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This round has closed already.")
+    default_code = "round_closed"
+
+
 def _round(request: Request, pk: int):
     return selectors.round_for_user(request.user, pk)
+
+
+@extend_schema(
+    request=None,
+    responses={200: RoundSerializer},
+    summary=_("Close the round now"),
+    description=_(
+        "Nobody can answer any more; an anonymous round's results are published. 409 when the "
+        "round has closed already."
+    ),
+)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated, OfficersOnly])
+def round_close(request: Request, pk: int) -> Response:
+    try:
+        closed = services.round_close(actor=request.user, survey_round=_round(request, pk))
+    except services.RoundAlreadyClosed as exc:
+        raise RoundClosedAlready from exc
+    return Response(RoundSerializer(closed).data)
 
 
 @extend_schema(request=None, responses=SENT, summary=_("Send the invitations not yet sent"))

@@ -156,6 +156,11 @@ class Round(models.Model):
         today = today or timezone.localdate()
         return self.closed_at is None and self.opens_on <= today <= self.closes_on
 
+    def is_closed(self, today=None) -> bool:
+        """Closed early, or past its closing date (a round not yet open is not closed)."""
+        today = today or timezone.localdate()
+        return self.closed_at is not None or self.closes_on < today
+
     @property
     def is_anonymous(self) -> bool:
         return self.reporting_mode == ReportingMode.ANONYMOUS

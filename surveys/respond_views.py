@@ -35,6 +35,14 @@ LINK_PROBLEM_STATUS = {"unknown": 404, "revoked": 410, "closed": 410, "not_open"
 
 
 def _link_problem(request: HttpRequest, kind: str, invitation: Invitation | None = None):
+    response = getattr(invitation, "response", None) if invitation else None
+    if invitation and kind == "revoked" and response is not None and response.is_submitted:
+        # A withdrawn invitation whose answers are in: say when, never show them.
+        return render(
+            request,
+            "surveys/respond/submitted.html",
+            {"round": invitation.round, "response": response},
+        )
     return render(
         request,
         "surveys/respond/link_problem.html",
@@ -222,6 +230,12 @@ def respond_check(request: HttpRequest) -> HttpResponse:
             services.invitation_check(invitation)
         except services.LinkProblem as problem:
             return _link_problem(request, problem.kind, invitation)
+    elif not selectors.own_answers_visible(invitation):
+        return render(
+            request,
+            "surveys/respond/submitted.html",
+            {"round": invitation.round, "response": response},
+        )
     return render(
         request,
         "surveys/respond/check.html",
@@ -264,7 +278,13 @@ def respond_done(request: HttpRequest) -> HttpResponse:
     if response is None or not response.is_submitted:
         return redirect("surveys:respond_check")
     return render(
-        request, "surveys/respond/done.html", {"round": invitation.round, "response": response}
+        request,
+        "surveys/respond/done.html",
+        {
+            "round": invitation.round,
+            "response": response,
+            "answers_visible": selectors.own_answers_visible(invitation),
+        },
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from partnerships.models import Project, User
 from partnerships.selectors import partnerships_visible_to
 
+from .anonymity import round_shows_group
 from .models import Answer, Instrument, Invitation, Question, Response, Round, Section
 
 INVITATION_STATUS_LABELS = {
@@ -52,8 +53,14 @@ def invitation_for_user(user: User, pk: int) -> Invitation:
 
 
 def invitation_status(invitation: Invitation) -> str:
+    """The invitation's state as staff may see it. In an anonymous round nobody's submission is
+    shown to anyone: whoever opened their link reads "opened", submitted or not."""
     if invitation.revoked_at:
         return "revoked"
+    if invitation.round.is_anonymous:
+        if invitation.opened_at:
+            return "opened"
+        return "sent" if invitation.sent_at else "not_sent"
     response = getattr(invitation, "response", None)
     if response is not None and response.submitted_at:
         return "submitted"
@@ -72,6 +79,7 @@ class AgencyRate:
     invited: int = 0
     submitted: int = 0
     on_paper: int = 0
+    shown: bool = True  # False: a small group of an anonymous round, its counts withheld
 
     @property
     def rate(self) -> int | None:
@@ -85,6 +93,7 @@ class RoundStatus:
     invited: int
     submitted: int
     on_paper: int
+    not_submitted: int  # invited people who have not submitted (reminders go to them)
 
     @property
     def rate(self) -> int | None:
@@ -92,7 +101,10 @@ class RoundStatus:
 
 
 def round_status(survey_round: Round) -> RoundStatus:
-    """Per invitation status and response rates per agency and overall: three queries."""
+    """Per invitation status and response rates per agency and overall: three queries.
+
+    An anonymous round shows per-agency counts only for groups of at least k submitted
+    respondents (surveys.anonymity), and nobody's own status (see invitation_status)."""
     invitations = list(
         survey_round.invitations.select_related("agency", "response").order_by(
             "agency__name", "name"
@@ -100,14 +112,17 @@ def round_status(survey_round: Round) -> RoundStatus:
     )
     rates: dict[str, AgencyRate] = {}
     rows = []
+    not_submitted = 0
     for invitation in invitations:
-        status = invitation_status(invitation)
-        rows.append((invitation, status))
+        rows.append((invitation, invitation_status(invitation)))
         rate = rates.setdefault(invitation.agency.name, AgencyRate(invitation.agency.name))
-        if status != "revoked":
+        if invitation.revoked_at is None:
             rate.invited += 1
-        if status == "submitted":
+        response = getattr(invitation, "response", None)
+        if response is not None and response.submitted_at:
             rate.submitted += 1
+        elif invitation.revoked_at is None:
+            not_submitted += 1
     paper = (
         Response.objects.filter(round=survey_round, invitation__isnull=True)
         .select_related("agency")
@@ -119,12 +134,15 @@ def round_status(survey_round: Round) -> RoundStatus:
     for name, count in on_paper.items():
         rates.setdefault(name, AgencyRate(name)).on_paper = count
     agencies = sorted(rates.values(), key=lambda r: r.agency)
+    for rate in agencies:
+        rate.shown = round_shows_group(survey_round, rate.submitted + rate.on_paper)
     return RoundStatus(
         invitations=rows,
         agencies=agencies,
         invited=sum(r.invited for r in agencies),
         submitted=sum(r.submitted for r in agencies),
         on_paper=sum(on_paper.values()),
+        not_submitted=not_submitted,
     )
 
 
@@ -162,6 +180,13 @@ def answers_by_question(response: Response | None, questions: list[Question]) ->
         return {}
     answers = Answer.objects.filter(response=response, question__in=[q.pk for q in questions])
     return {a.question_id: a for a in answers}
+
+
+def own_answers_visible(invitation: Invitation) -> bool:
+    """May a respondent read back their own submitted answers? Only while the round is open and
+    the invitation stands: afterwards the link and the session say only when they submitted,
+    so a lost or shared link, or a device left behind, gives nobody their answers."""
+    return invitation.revoked_at is None and not invitation.round.is_closed()
 
 
 def response_summary(

@@ -192,14 +192,18 @@ class ResponseEntrySerializer(serializers.Serializer):
 class ResponseSerializer(serializers.Serializer):
     """A submitted response, in the same shape as it is entered."""
 
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(allow_null=True, help_text=_("Null in an anonymous round."))
     agency = serializers.IntegerField(
         allow_null=True,
         help_text=_(
-            "Null in an anonymous round when the agency has fewer respondents than the round's k."
+            "Null in an anonymous round for a row of an agency with fewer respondents than the "
+            "round's k (pooled as other agencies)."
         ),
     )
-    submitted_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("Null in an anonymous round, which gives the day only.")
+    )
+    submitted_on = serializers.DateField()
     entered_by_officer = serializers.BooleanField()
     answers = serializers.DictField(child=StoredAnswerField())
     ranking = serializers.ListField(child=serializers.CharField())

@@ -35,7 +35,7 @@ from .models import (
     Response,
     Round,
 )
-from .signals import round_answers_changed
+from .signals import round_answers_changed, round_closed, round_responses_deleted
 from .tokens import digests_match, new_link, token_digest, token_for
 
 logger = logging.getLogger(__name__)
@@ -82,6 +82,30 @@ def round_open(
 
 
 # --- Invitations ----------------------------------------------------------------------------
+class RoundAlreadyClosed(Exception):
+    """The round has closed already (early, or by date)."""
+
+
+@transaction.atomic
+def round_close(*, actor: User, survey_round: Round) -> Round:
+    """An officer closes a round early: nobody can answer any more, and an anonymous round's
+    results are published (the reports app scores it once this commits)."""
+    require_officer_of(actor, survey_round.project.partnership.authority_id)
+    locked = Round.objects.select_for_update().get(pk=survey_round.pk)
+    if locked.is_closed():
+        raise RoundAlreadyClosed
+    locked.closed_at = timezone.now()
+    locked.save(update_fields=["closed_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="round.closed",
+        obj=locked,
+        authority=survey_round.project.partnership.authority,
+    )
+    round_closed.send(sender=Round, round_id=locked.pk)
+    return locked
+
+
 def _new_invitation(survey_round: Round, agency: Agency, name: str, email: str) -> Invitation:
     link, _token = new_link()
     return Invitation(
@@ -458,13 +482,9 @@ class RoundStillOpen(Exception):
     """Responses are deleted only once a round has closed."""
 
 
-def _round_is_closed(survey_round: Round) -> bool:
-    return survey_round.closed_at is not None or survey_round.closes_on < timezone.localdate()
-
-
 @transaction.atomic
 def _round_responses_delete(survey_round: Round, *, actor: User | None, reason: str) -> dict:
-    if not _round_is_closed(survey_round):
+    if not survey_round.is_closed():
         raise RoundStillOpen
     responses = Response.objects.filter(round=survey_round)
     counts = {
@@ -475,6 +495,7 @@ def _round_responses_delete(survey_round: Round, *, actor: User | None, reason: 
     responses.delete()  # answers go with them
     survey_round.invitations.all().delete()  # names and e-mail addresses too
     Round.objects.filter(pk=survey_round.pk).update(responses_deleted_at=timezone.now())
+    round_responses_deleted.send(sender=Round, round_id=survey_round.pk)
     audit_record(
         actor=actor,
         action="round.responses_deleted",

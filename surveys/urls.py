@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("rounds/<int:pk>/send/", views.invitations_send, name="invitations_send"),
     path("rounds/<int:pk>/remind/", views.round_remind, name="round_remind"),
+    path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("rounds/<int:pk>/paper/", views.paper_response, name="paper_response"),
     path(
         "rounds/<int:pk>/delete-responses/",

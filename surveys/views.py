@@ -137,6 +137,19 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_POST
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    survey_round = selectors.round_for_user(request.user, pk)
+    try:
+        services.round_close(actor=request.user, survey_round=survey_round)
+    except services.RoundAlreadyClosed:
+        messages.error(request, _("This round has closed already."))
+    else:
+        messages.success(request, _("The round is closed: nobody can answer any more."))
+    return redirect("surveys:round_detail", pk=pk)
+
+
+@officer_required
+@require_POST
 def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
     survey_round = selectors.round_for_user(request.user, pk)
     count = services.round_send_reminders(actor=request.user, survey_round=survey_round)

@@ -85,6 +85,15 @@ def survey_round(proj: Project, instrument=None, **fields):
     )
 
 
+def closed(rnd):
+    """The round, closed early today (an anonymous round publishes its results at close)."""
+    from django.utils import timezone
+
+    rnd.closed_at = timezone.now()
+    rnd.save(update_fields=["closed_at"])
+    return rnd
+
+
 def invitation(rnd, a: Agency, name: str = "", email: str = ""):
     """An invitation and its raw token (the token is returned, never stored)."""
     from surveys.models import Invitation

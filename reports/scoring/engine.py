@@ -300,7 +300,11 @@ def score_round(
     n_resamples: int = 1000,
     n_divergent: int = 5,
 ) -> Scorecard:
-    """Score one survey round of one partnership (MODEL.md "Scoring specification")."""
+    """Score one survey round of one partnership (MODEL.md "Scoring specification").
+
+    In an anonymous round the caller passes only the groups that count (specification 1.1:
+    small groups pooled under one label, or left out), so every figure comes from them alone.
+    """
     if not _is_int(n_resamples) or n_resamples < 0:
         raise ScoringInputError(f"n_resamples must be a non-negative integer, got {n_resamples!r}")
     if not _is_int(n_divergent) or n_divergent < 0:

@@ -9,7 +9,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-SCORING_VERSION = "1.0"
+SCORING_VERSION = "1.1"  # 1.1: the small-number rule of anonymous rounds
 
 DIMENSIONS = ("aims", "outcomes", "client_focus", "information", "awareness", "structure")
 # structure is a sustainability risk shown beside the index, not part of it (MODEL.md).

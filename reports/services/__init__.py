@@ -21,7 +21,12 @@ from .rescore import (
     stale_rounds,
     stale_rounds_rescore,
 )
-from .scorecards import round_score, round_scoring_request, round_scoring_run
+from .scorecards import (
+    round_history_prune,
+    round_score,
+    round_scoring_request,
+    round_scoring_run,
+)
 
 __all__ = [
     "RESCORE_BATCH_SIZE",
@@ -29,6 +34,7 @@ __all__ = [
     "instrument_reliability_refresh",
     "instrument_reliability_request",
     "rescore",
+    "round_history_prune",
     "round_score",
     "round_scoring_request",
     "round_scoring_run",

@@ -20,11 +20,13 @@ from reports.models import Scorecard
 from surveys.models import Instrument, Round
 
 from .answers import InstrumentView, instrument_view, respondents_load
+from .publication import anonymous_q, closed_rounds_q, publication_due
 from .reliability import instrument_reliability_refresh
-from .scorecards import scorecard_row
+from .scorecards import scorecard_row, small_number_k
 
 logger = logging.getLogger(__name__)
 
+ROUND_FIELDS = ("instrument_id", "reporting_mode", "min_group_size", "closes_on", "closed_at")
 RESCORE_BATCH_SIZE = 100  # rounds per batch: ~150,000 answers of typical rounds in memory
 STALE_ROUNDS_PER_RUN = 2_000
 
@@ -57,28 +59,38 @@ def _rescore_rounds(rounds: QuerySet[Round], *, batch_size: int) -> Iterator[Res
     views: dict[int, InstrumentView] = {}
     last_id = 0
     while batch := list(
-        rounds.filter(pk__gt=last_id).order_by("pk").values_list("pk", "instrument_id")[:batch_size]
+        rounds.filter(pk__gt=last_id).order_by("pk").only(*ROUND_FIELDS)[:batch_size]
     ):
-        last_id = batch[-1][0]
-        for instrument_id in {instrument_id for _, instrument_id in batch} - views.keys():
+        last_id = batch[-1].pk
+        for instrument_id in {r.instrument_id for r in batch} - views.keys():
             views[instrument_id] = instrument_view(Instrument.objects.get(pk=instrument_id))
         computed_at = timezone.now()
-        loaded = respondents_load([pk for pk, _ in batch], views.values())
+        loaded = respondents_load([r.pk for r in batch], views.values())
+        published = _published_seen([r.pk for r in batch if r.is_anonymous])
         rows = []
-        for round_id, instrument_id in batch:
+        for rnd in batch:
+            respondents = loaded.respondents[rnd.pk]
+            if not publication_due(
+                rnd,
+                n_submitted=len(respondents),
+                published_seen=published.get(rnd.pk),
+                recompute=True,
+            ):
+                continue  # an anonymous round that may not publish (again) yet
             try:
                 rows.append(
                     scorecard_row(
-                        round_id=round_id,
-                        instrument=views[instrument_id].scoring,
-                        respondents=loaded.respondents[round_id],
+                        round_id=rnd.pk,
+                        instrument=views[rnd.instrument_id].scoring,
+                        respondents=respondents,
                         computed_at=computed_at,
+                        small_number_k=small_number_k(rnd),
                     )
                 )
             except scoring.ScoringInputError:
                 # One round's bad data must not stop the others; it is logged with its id.
                 failed += 1
-                logger.exception("Round %s could not be scored", round_id)
+                logger.exception("Round %s could not be scored", rnd.pk)
         with transaction.atomic():
             Scorecard.objects.bulk_create(rows)
         done += len(batch)
@@ -87,6 +99,20 @@ def _rescore_rounds(rounds: QuerySet[Round], *, batch_size: int) -> Iterator[Res
     for instrument_id in views:
         instrument_reliability_refresh(instrument_id=instrument_id)
     yield RescoreProgress(done, total, answers, failed, time.perf_counter() - started)
+
+
+def _published_seen(round_ids: list[int]) -> dict[int, int]:
+    """How many submitted responses each round's latest scorecard read (rounds with one)."""
+    if not round_ids:
+        return {}
+    latest = Scorecard.objects.of_round(OuterRef("pk")).values("submissions_seen")[:1]
+    return {
+        pk: seen
+        for pk, seen in Round.objects.filter(pk__in=round_ids)
+        .annotate(seen=Subquery(latest))
+        .values_list("pk", "seen")
+        if seen is not None
+    }
 
 
 def rescore(
@@ -100,7 +126,8 @@ def rescore(
     A generator: nothing happens until it is iterated. Each yield is the progress so far; the
     last one is the total, after the instruments' reliability has been refreshed.
     """
-    rounds = Round.objects.all()
+    # A round whose responses were deleted keeps its last scorecard; nothing is left to score.
+    rounds = Round.objects.filter(responses_deleted_at__isnull=True)
     if authority_id is not None:
         rounds = rounds.filter(project__partnership__authority_id=authority_id)
     if round_id is not None:
@@ -114,6 +141,8 @@ def stale_rounds() -> QuerySet[Round]:
     Stale: submitted responses but no scorecard; or another number of submitted responses than
     the latest scorecard read (a late commit: submitted_at is stamped before the commit; or a
     response withdrawn or deleted); or a submission stamped after the latest scorecard read.
+    An anonymous round is stale only when its results are due (see publication): once closed,
+    with no published scorecard, or with at least k more respondents than it was published from.
     """
     latest = Scorecard.objects.of_round(OuterRef("pk"))
     # A round whose responses were deleted under the retention rules keeps its last scorecard.
@@ -126,9 +155,24 @@ def stale_rounds() -> QuerySet[Round]:
             scored_at=Subquery(latest.values("computed_at")[:1]),
         )
         .filter(
-            Q(scored_at__isnull=True, n_submitted__gt=0)
-            | (Q(scored_at__isnull=False) & ~Q(seen=F("n_submitted")))
-            | Q(last_submitted_at__gt=F("scored_at"))
+            # Attributed: any difference from what the latest scorecard read.
+            (
+                ~anonymous_q()
+                & (
+                    Q(scored_at__isnull=True, n_submitted__gt=0)
+                    | (Q(scored_at__isnull=False) & ~Q(seen=F("n_submitted")))
+                    | Q(last_submitted_at__gt=F("scored_at"))
+                )
+            )
+            # Anonymous: closed, and never published or at least k more respondents since.
+            | (
+                anonymous_q()
+                & closed_rounds_q()
+                & (
+                    Q(scored_at__isnull=True, n_submitted__gt=0)
+                    | Q(n_submitted__gte=F("seen") + F("min_group_size"))
+                )
+            )
         )
     )
 

@@ -11,15 +11,20 @@ kept); after a round is scored the instrument's reliability refresh is requested
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from reports import scoring
 from reports.models import Scorecard
+from surveys.anonymity import group_labels
 from surveys.models import Round
 
 from .answers import instrument_view, respondents_load
+from .publication import publication_due
 from .queue import enqueue_once
 from .reliability import instrument_reliability_request
 
@@ -32,8 +37,13 @@ def scorecard_row(
     instrument: scoring.Instrument,
     respondents: list[scoring.Respondent],
     computed_at,
+    small_number_k: int | None,
 ) -> Scorecard:
-    card = scoring.score_round(instrument, respondents)
+    """A new scorecard (not saved); ``small_number_k``: the k of an anonymous round."""
+    counted = (
+        respondents if small_number_k is None else groups_that_count(respondents, small_number_k)
+    )
+    card = scoring.score_round(instrument, counted)
     return Scorecard(
         round_id=round_id,
         computed_at=computed_at,
@@ -45,32 +55,53 @@ def scorecard_row(
         uncertain=card.uncertain,
         n_agencies=card.n_agencies,
         n_respondents=card.n_respondents,
-        submissions_seen=len(respondents),
+        submissions_seen=len(respondents),  # every submitted response read, counted or not
         data=card.to_dict(),
         alpha_sums=scoring.alpha_sums(instrument, respondents),
     )
 
 
-def round_score(*, round_id: int) -> Scorecard:
+def round_score(*, round_id: int) -> Scorecard | None:
     """Score one round from its submitted responses and store the scorecard.
 
     Six queries whatever the round's size: the round with its instrument, its questions, the
-    submitted responses, their Likert answers, their rankings, and the insert. The instrument's
-    reliability refresh is requested for after the commit.
+    submitted responses, their Likert answers, their rankings, and the insert (an anonymous
+    round reads its published scorecard too). The instrument's reliability refresh is requested
+    for after the commit. None, and nothing stored, when an anonymous round may not publish yet.
     """
     computed_at = timezone.now()  # before reading: see Scorecard.computed_at
     rnd = Round.objects.select_related("instrument").get(pk=round_id)
     view = instrument_view(rnd.instrument)
     loaded = respondents_load([round_id], [view])
+    respondents = loaded.respondents[round_id]
+    if rnd.is_anonymous:
+        published = Scorecard.objects.of_round(rnd).values_list("submissions_seen", flat=True)
+        if not publication_due(rnd, n_submitted=len(respondents), published_seen=published.first()):
+            return None
     scorecard = scorecard_row(
         round_id=round_id,
         instrument=view.scoring,
-        respondents=loaded.respondents[round_id],
+        respondents=respondents,
         computed_at=computed_at,
+        small_number_k=small_number_k(rnd),
     )
     scorecard.save()  # a single insert: atomic by itself
     instrument_reliability_request(instrument_id=rnd.instrument_id)
     return scorecard
+
+
+def groups_that_count(respondents: list[scoring.Respondent], k: int) -> list[scoring.Respondent]:
+    """The respondents of the groups that count in an anonymous round, small groups relabelled
+    "Other agencies" or left out (surveys.anonymity.group_labels)."""
+    labels = group_labels(Counter(r.agency for r in respondents), k)
+    return [
+        replace(r, agency=labels[r.agency]) for r in respondents if labels[r.agency] is not None
+    ]
+
+
+def small_number_k(survey_round: Round) -> int | None:
+    """The threshold the scoring applies to this round: its k if anonymous."""
+    return survey_round.min_group_size if survey_round.is_anonymous else None
 
 
 def round_scoring_request(*, round_id: int) -> None:
@@ -106,3 +137,11 @@ def round_scoring_run(*, round_id: int) -> Scorecard | None:
     if not Round.objects.filter(pk=round_id).update(scoring_queued=False):
         return None
     return round_score(round_id=round_id)
+
+
+def round_history_prune(*, round_id: int) -> int:
+    """Keep only a round's latest scorecard (its responses were deleted): earlier scorecards
+    hold what was derived from the deleted answers. Returns how many were deleted."""
+    latest = Scorecard.objects.of_round(round_id).values_list("pk", flat=True).first()
+    deleted, _by_model = Scorecard.objects.filter(round_id=round_id).exclude(pk=latest).delete()
+    return deleted

@@ -163,11 +163,18 @@ def test_an_officer_lists_the_submitted_responses(cast, rnd):
     assert len(first["ranking"]) == 8
 
 
-def test_an_anonymous_round_hides_agencies_below_k(cast):
+def test_an_anonymous_round_pools_small_groups_and_names_no_agency_for_them(cast):
     rnd = factories.survey_round(cast.project, reporting_mode="anonymous", min_group_size=3)
+    college = cast.partnership.memberships.get(agency__name="Northshire College").agency
     factories.submitted_response(rnd, cast.agency)
+    factories.submitted_response(rnd, college)
+    factories.submitted_response(rnd, college)  # two small groups: a pool of 3 = k
+    factories.closed(rnd)
     body = client_for(cast.alice).get(f"/api/v1/rounds/{rnd.pk}/responses/").json()
-    assert body["results"][0]["agency"] is None
+    assert body["count"] == 3
+    for row in body["results"]:
+        assert row["agency"] is row["id"] is row["submitted_at"] is None
+        assert row["submitted_on"]
 
 
 def test_listing_responses_is_for_officers_of_the_authority(cast, rnd):

@@ -123,19 +123,23 @@ def uneven_round(cast):
     return rnd
 
 
-def test_an_anonymous_round_hides_agencies_below_k(client, cast, uneven_round):
-    round_score(round_id=uneven_round.pk)
+def test_an_anonymous_round_pools_agencies_below_k_as_other_agencies(client, cast, uneven_round):
+    # k = 3: Youth (3) counts on its own; College (1) and Health (2) are small groups, pooled
+    # into one group of 3, which reaches k and so counts as one agency.
+    round_score(round_id=factories.closed(uneven_round).pk)
     client.force_login(cast.alice)
     body = client.get(url(uneven_round)).json()
 
     youth_id = str(cast.authority.agencies.get(name="Youth").pk)
-    assert [(a["agency"], a["n_respondents"]) for a in body["agencies"]] == [("Youth", 3)]
-    assert body["divergent_items"]  # the partnership-level spread stays
+    assert sorted((a["agency"], a["n_respondents"]) for a in body["agencies"]) == [
+        ("Other agencies", 3),
+        ("Youth", 3),
+    ]
+    assert body["divergent_items"]
     for item in body["divergent_items"]:
-        assert set(item["agency_means"]) == {youth_id}
-    # Partnership-level figures describe all six respondents: shown.
+        assert set(item["agency_means"]) == {youth_id, "other"}
     assert body["status"] == "ok" and body["index"] is not None
-    assert body["n_agencies"] == 3 and body["n_respondents"] == 6
+    assert body["n_agencies"] == 2 and body["n_respondents"] == 6
 
 
 def test_an_attributed_round_shows_every_agency(client, cast, uneven_round):

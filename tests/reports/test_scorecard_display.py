@@ -47,8 +47,8 @@ def test_agencies_carry_their_id_and_current_name(cast):
 def test_the_stored_scorecard_is_not_changed(cast, anonymous_round):
     youth, college = agencies(cast, ["Youth", "College"])
     respond(anonymous_round, youth, 3)
-    respond(anonymous_round, college, 1)
-    scorecard = round_score(round_id=anonymous_round.pk)
+    respond(anonymous_round, college, 3)
+    scorecard = round_score(round_id=factories.closed(anonymous_round).pk)
     before = scorecard.data
 
     scorecard_for_display(scorecard, anonymous_round)
@@ -56,22 +56,25 @@ def test_the_stored_scorecard_is_not_changed(cast, anonymous_round):
     assert scorecard.data == before and len(before["agencies"]) == 2
 
 
-def test_an_agency_of_exactly_k_is_shown(cast, anonymous_round):
-    youth, college = agencies(cast, ["Youth", "College"])
+def test_an_agency_of_exactly_k_is_shown_and_one_below_is_not(cast, anonymous_round):
+    youth, college, health = agencies(cast, ["Youth", "College", "Health"])
     respond(anonymous_round, youth, 3)
-    respond(anonymous_round, college, 2, likert=2)
-    shown = scorecard_for_display(round_score(round_id=anonymous_round.pk), anonymous_round)
-    assert [a["agency"] for a in shown["agencies"]] == ["Youth"]
+    respond(anonymous_round, health, 3, likert=3)
+    respond(anonymous_round, college, 2, likert=2)  # a small group of 2 < k: left out
+    closed_round = factories.closed(anonymous_round)
+    shown = scorecard_for_display(round_score(round_id=closed_round.pk), closed_round)
+    assert sorted(a["agency"] for a in shown["agencies"]) == ["Health", "Youth"]
+    assert (shown["n_agencies"], shown["n_respondents"]) == (2, 6)
 
 
-def test_fewer_than_k_respondents_in_all_hides_the_partnership_figures(cast, anonymous_round):
-    # Two people, one per agency, k = 3: the partnership "mean" is two people's answers, and
-    # each of them could work out the other's. Nothing but the counts is shown.
+def test_fewer_than_k_respondents_in_all_gives_insufficient_and_no_figures(cast, anonymous_round):
+    # Two people, one per agency, k = 3: the partnership "mean" would be two people's answers,
+    # and each of them could work out the other's. The scoring itself leaves both out.
     youth, college = agencies(cast, ["Youth", "College"])
     respond(anonymous_round, youth, 1, likert=5)
     respond(anonymous_round, college, 1, likert=1)
-    scorecard = round_score(round_id=anonymous_round.pk)
-    assert scorecard.status == "ok"
+    scorecard = round_score(round_id=factories.closed(anonymous_round).pk)
+    assert scorecard.status == "insufficient"
 
     shown = scorecard_for_display(scorecard, anonymous_round)
 
@@ -79,7 +82,7 @@ def test_fewer_than_k_respondents_in_all_hides_the_partnership_figures(cast, ano
     assert shown["index"] is shown["band"] is shown["interval"] is shown["kendall_w"] is None
     assert set(shown["dimensions"].values()) == {None} == set(shown["rwg"].values())
     assert shown["agencies"] == [] and shown["divergent_items"] == []
-    assert (shown["n_agencies"], shown["n_respondents"]) == (2, 2)
+    assert (shown["n_agencies"], shown["n_respondents"]) == (0, 0)
 
 
 def test_an_attributed_round_with_two_people_shows_everything(cast):
