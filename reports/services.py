@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_SCORING_DELAY_SECONDS = 10
 DEFAULT_RELIABILITY_DELAY_SECONDS = 60
-RELIABILITY_MINIMUM = 10  # MODEL.md step 13: alpha is shown once there are at least 10
+RELIABILITY_MINIMUM = 10  # alpha is shown once there are at least 10 (scoring/README.md)
 RESCORE_BATCH_SIZE = 100  # rounds per batch: ~150,000 answers of typical rounds in memory
 STALE_ROUNDS_PER_RUN = 2_000
 
@@ -110,7 +110,7 @@ def _load_respondents(round_ids: Sequence[int], views: Iterable[_InstrumentView]
     Answers are fetched by response id (read first) and question id, with no join: the planner
     then always uses the (response, question) index, where a join on round ids can make it scan
     the whole answer table for a batch of rounds. A "don't know" is stored without a value, so
-    it arrives as None: missing, as MODEL.md says.
+    it arrives as None: missing, as reports/scoring/README.md says.
     """
     likert_codes: dict[int, str] = {}
     ranking_ids: list[int] = []

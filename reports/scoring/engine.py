@@ -299,7 +299,7 @@ def score_round(
     n_resamples: int = 1000,
     n_divergent: int = 5,
 ) -> Scorecard:
-    """Score one survey round of one partnership (MODEL.md "Scoring specification")."""
+    """Score one survey round of one partnership (README.md, "Scoring a round")."""
     if not _is_int(n_resamples) or n_resamples < 0:
         raise ScoringInputError(f"n_resamples must be a non-negative integer, got {n_resamples!r}")
     if not _is_int(n_divergent) or n_divergent < 0:
