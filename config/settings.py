@@ -8,6 +8,8 @@ deployment. Helpers refuse malformed values loudly instead of guessing.
 
 from __future__ import annotations
 
+import math
+import os
 import secrets
 from pathlib import Path
 
@@ -20,6 +22,53 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("DJANGO_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
+
+# Booleans, whole numbers and the one float go through these instead of env.bool/int/float.
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def envbool(name: str, default: bool) -> bool:
+    """A yes/no variable: 1/0, true/false, yes/no, on/off, in any case; anything else stops.
+
+    django-environ reads an unknown word (DJANGO_HTTPS=ture) as False, silently.
+    """
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value: use 1/0, true/false, yes/no or on/off."
+    )
+
+
+def envint(name: str, default: int) -> int:
+    """A whole-number variable; anything that is not one stops start-up."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+
+
+def envfloat(name: str, default: float) -> float:
+    """A (finite) number variable; anything that is not one stops start-up."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = float(value.strip())
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.")
+    return number
 
 
 def _secret_key() -> str:
@@ -42,7 +91,7 @@ def _secret_key() -> str:
 
 
 # --- Core -----------------------------------------------------------------------------------
-DEBUG = env.bool("DJANGO_DEBUG", default=False)
+DEBUG = envbool("DJANGO_DEBUG", default=False)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -108,14 +157,14 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_MAX_AGE"] = envint("DATABASE_CONN_MAX_AGE", default=0)
 # A kept connection is checked before each request reuses it, so one that a database restart
 # broke is replaced instead of failing the request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable database fails the request after this many seconds instead of hanging it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+        "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", default=5)
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and an eager task write without "locked".
@@ -131,11 +180,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # below are shared by every gunicorn worker.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Invitation links: this many unknown links from one address within the window get a 429.
-LINK_GUESS_LIMIT = env.int("LINK_GUESS_LIMIT", default=20)
-LINK_GUESS_WINDOW_SECONDS = env.int("LINK_GUESS_WINDOW_SECONDS", default=900)
+LINK_GUESS_LIMIT = envint("LINK_GUESS_LIMIT", default=20)
+LINK_GUESS_WINDOW_SECONDS = envint("LINK_GUESS_WINDOW_SECONDS", default=900)
 # Rendered dashboard sections are cached under a digest of what they show (reports.fragments):
 # they never go stale, this only bounds how long an unread one takes memory.
-FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=3600)
+FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", default=3600)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "partnerships.User"
@@ -144,8 +193,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Sign-in lockout: 5 failures for one user name from one address lock it for 15 minutes.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = envfloat("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -195,8 +244,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-AGENCY_IMPORT_MAX_BYTES = env.int("AGENCY_IMPORT_MAX_BYTES", default=200_000)
-AGENCY_IMPORT_MAX_ROWS = env.int("AGENCY_IMPORT_MAX_ROWS", default=500)
+AGENCY_IMPORT_MAX_BYTES = envint("AGENCY_IMPORT_MAX_BYTES", default=200_000)
+AGENCY_IMPORT_MAX_ROWS = envint("AGENCY_IMPORT_MAX_ROWS", default=500)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -232,7 +281,7 @@ else:
     CELERY_BROKER_URL = "memory://"
     _default_backend = "cache+memory://"
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_default_backend)
-CELERY_TASK_ALWAYS_EAGER = env.bool(
+CELERY_TASK_ALWAYS_EAGER = envbool(
     "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://"
 )
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -252,7 +301,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # (retry back-offs reach 600 s) and task time limit (660 s), or a task still waiting for its
 # countdown, or still running, would be handed to a second worker as well.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -274,25 +323,25 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Our LOGGING (with the token filter) stays in charge inside worker processes too.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-REMINDER_DAYS_BEFORE_CLOSE = env.int("REMINDER_DAYS_BEFORE_CLOSE", default=3)
+REMINDER_DAYS_BEFORE_CLOSE = envint("REMINDER_DAYS_BEFORE_CLOSE", default=3)
 # Responses (and invitations) of rounds closed longer ago than this are purged.
-RESPONSE_RETENTION_DAYS = env.int("RESPONSE_RETENTION_DAYS", default=730)
+RESPONSE_RETENTION_DAYS = envint("RESPONSE_RETENTION_DAYS", default=730)
 
 # --- Scoring --------------------------------------------------------------------------------
 # Submissions within this many seconds share one recomputation of their round's scorecard.
-SCORING_DELAY_SECONDS = env.int("SCORING_DELAY_SECONDS", default=10)
-RELIABILITY_DELAY_SECONDS = env.int("RELIABILITY_DELAY_SECONDS", default=60)
+SCORING_DELAY_SECONDS = envint("SCORING_DELAY_SECONDS", default=10)
+RELIABILITY_DELAY_SECONDS = envint("RELIABILITY_DELAY_SECONDS", default=60)
 
 # --- Security -------------------------------------------------------------------------------
 # HTTPS defaults on whenever DEBUG is off; set DJANGO_HTTPS=0 only behind plain-HTTP load tests.
-HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
+HTTPS = envbool("DJANGO_HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env.bool("DJANGO_BEHIND_PROXY", default=False):
+if envbool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Never a Referer to another site. ("no-referrer" would make browsers send "Origin: null"
@@ -302,7 +351,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 # A strict Content-Security-Policy: every script and style comes from the app's own static

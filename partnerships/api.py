@@ -26,7 +26,9 @@ from .permissions import PERMISSIONS
 from .serializers import (
     AgencySerializer,
     MembershipSerializer,
+    PartnershipEditSerializer,
     PartnershipSerializer,
+    ProjectEditSerializer,
     ProjectSerializer,
 )
 
@@ -134,7 +136,9 @@ class AgencyViewSet(ListedObjects, RegistryViewSet):
                 description=_("Level."),
             ),
         ]
-    )
+    ),
+    update=extend_schema(request=PartnershipEditSerializer),
+    partial_update=extend_schema(request=PartnershipEditSerializer),
 )
 class PartnershipViewSet(ListedObjects, RegistryViewSet):
     """Partnerships the user may read; officers register and edit them."""
@@ -219,7 +223,9 @@ class PartnershipMemberships(ServiceErrors, generics.ListCreateAPIView):
             ACTIVE,
             OpenApiParameter("partnership", OpenApiTypes.INT, description=_("Partnership id.")),
         ]
-    )
+    ),
+    update=extend_schema(request=ProjectEditSerializer),
+    partial_update=extend_schema(request=ProjectEditSerializer),
 )
 class ProjectViewSet(RegistryViewSet):
     """Projects of the partnerships the user may read; officers add and edit them."""

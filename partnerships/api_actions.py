@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
@@ -36,7 +37,11 @@ class ActiveFlag(serializers.Serializer):
 class MembershipChange(serializers.Serializer):
     role = serializers.ChoiceField(choices=["lead", "partner"])
     joined_on = serializers.DateField(allow_null=True, required=False)
-    left_on = serializers.DateField(allow_null=True, required=False)
+    left_on = serializers.DateField(
+        allow_null=True,
+        required=False,
+        help_text=gettext_lazy("On or after joined_on. A leaving date ends the membership."),
+    )
 
 
 def _active_flag(request: Request) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from .models import Agency, Membership, Partnership, Project
@@ -63,8 +64,39 @@ class PartnershipSerializer(serializers.ModelSerializer):
         validators: list = []
 
 
+class PartnershipEditSerializer(PartnershipSerializer):
+    """The schema of an edit (PUT and PATCH): the version it is based on is required."""
+
+    version = serializers.IntegerField(
+        min_value=1,
+        help_text=_(
+            "The version this edit is based on (the partnership's current version). An edit "
+            "based on an older version is refused with 409."
+        ),
+    )
+
+
+class PartnershipEditSchema(OpenApiSerializerExtension):
+    """Keeps `version` required in the PATCH body too: the API refuses an edit without it,
+    partial or not (drf-spectacular makes every field of a PATCH body optional)."""
+
+    target_class = PartnershipEditSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["required"] = sorted({*schema.get("required", []), "version"})
+        return schema
+
+
 class MembershipSerializer(serializers.ModelSerializer):
-    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.none())
+    agency = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.none(),
+        help_text=_(
+            "The agency. One to add is an active agency of the authority that is not and has "
+            "never been a member of this partnership."
+        ),
+    )
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     is_current = serializers.BooleanField(read_only=True)
 
@@ -114,3 +146,9 @@ class ProjectSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             # A project never moves to another partnership.
             self.fields["partnership"].read_only = True
+
+
+class ProjectEditSerializer(ProjectSerializer):
+    """The schema of an edit (PUT and PATCH): a project never moves to another partnership."""
+
+    partnership = serializers.PrimaryKeyRelatedField(read_only=True)

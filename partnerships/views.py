@@ -236,7 +236,12 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectForm(request.POST or None, instance=project, partnership=project.partnership)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_update(actor=request.user, project=project, **form.cleaned_data)
+            # The stored project, not `project`: validating the form wrote the new values into it.
+            services.project_update(
+                actor=request.user,
+                project=selectors.project_for_user(request.user, pk),
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

@@ -12,7 +12,8 @@ Geometry is expressed in viewBox units through the module constants below, so te
 placing annotations) can compute where a value lands: ``scale_x(value)`` for the 0-100 continuum
 used by ``continuum_svg`` and ``strip_svg``.
 
-Band boundaries follow MODEL.md: a value on a boundary belongs to the higher band.
+Band boundaries follow reports/scoring/README.md: a value on a boundary belongs to the higher
+band.
 """
 
 from __future__ import annotations

@@ -93,7 +93,7 @@ class Scorecard(models.Model):
 
 class InstrumentReliability(models.Model):
     """Cronbach's alpha per dimension over every submitted respondent of one questionnaire
-    version (MODEL.md step 13). Values are None until there are enough respondents."""
+    version (reports/scoring/README.md). Values are None until there are enough respondents."""
 
     instrument = models.OneToOneField(
         "surveys.Instrument",

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DatabaseError
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partnerships.models import Project
 
-from .models import Instrument, Invitation, Question, Round
-from .selectors import invitation_status
+from .models import Instrument, Invitation, Question, QuestionType, Round
+from .selectors import instruments_all, invitation_status
 
 
 # --- Instruments (read only) -----------------------------------------------------------------
@@ -94,6 +97,11 @@ class RoundSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "closed_at", "is_open", "created_at"]
+        extra_kwargs = {
+            # The round's form has no default for it: the officer says which it is.
+            "reporting_mode": {"required": True},
+            "closes_on": {"help_text": _("On or after the opening date.")},
+        }
 
     def __init__(self, *args, projects=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,7 +118,11 @@ class InvitationSerializer(serializers.ModelSerializer):
 
     # Any id is accepted here: the InvitationForm decides which agencies may be invited and
     # answers "not a valid choice" for anything else, exactly as on the page.
-    agency = serializers.IntegerField(source="agency_id", min_value=1)
+    agency = serializers.IntegerField(
+        source="agency_id",
+        min_value=1,
+        help_text=_("A current member agency of the round's partnership."),
+    )
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     status = serializers.SerializerMethodField()
 
@@ -168,7 +180,12 @@ class StoredAnswerField(serializers.JSONField):
 class ResponseEntrySerializer(serializers.Serializer):
     """A complete paper questionnaire keyed in by an officer for one agency."""
 
-    agency = serializers.IntegerField(min_value=1, help_text=_("The agency it is from."))
+    agency = serializers.IntegerField(
+        min_value=1,
+        help_text=_(
+            "The agency it is from: one that is or has been a member of the round's partnership."
+        ),
+    )
     answers = serializers.DictField(
         child=AnswerValueField(),
         required=False,
@@ -187,6 +204,115 @@ class ResponseEntrySerializer(serializers.Serializer):
         default=dict,
         help_text=_("Free-text answers keyed by question code."),
     )
+
+
+LIKERT_ENTRY_SCHEMA = {
+    "oneOf": [
+        {"type": "integer", "minimum": 1, "maximum": 5},
+        {"type": "string", "enum": ["1", "2", "3", "4", "5", "dk"]},
+    ],
+    "description": _('1 (strongly disagree) to 5 (strongly agree), or "dk" for don\'t know.'),
+}
+TEXT_MAX_LENGTH = 2000  # a free-text question without its own limit (QuestionnaireForm's)
+
+
+def questionnaire_entry_schema(base: dict[str, Any], instrument: Instrument) -> dict[str, Any]:
+    """The entry's schema for rounds using this questionnaire: its question codes, the values
+    each takes, what it requires and the ranking's options, as QuestionnaireForm checks them."""
+    questions = list(instrument.questions.all())
+    answers: dict[str, Any] = {}
+    comments: dict[str, Any] = {}
+    rankings = []
+    for question in questions:
+        if question.type == QuestionType.LIKERT:
+            answers[question.code] = {**LIKERT_ENTRY_SCHEMA}
+        elif question.type == QuestionType.CHOICE:
+            codes = [option["code"] for option in question.options]
+            answers[question.code] = {"type": "string", "enum": codes}
+        elif question.type == QuestionType.TEXT:
+            limit = question.max_length or TEXT_MAX_LENGTH
+            comments[question.code] = {"type": "string", "maxLength": limit}
+            if question.required:
+                comments[question.code]["minLength"] = 1
+        else:
+            rankings.append(question)
+    needed_answers = [q.code for q in questions if q.required and q.code in answers]
+    needed_comments = [q.code for q in questions if q.required and q.code in comments]
+    properties = dict(base["properties"])
+    properties["answers"] = {
+        **properties["answers"],
+        "properties": answers,
+        "additionalProperties": False,
+        **({"required": needed_answers} if needed_answers else {}),
+    }
+    properties["comments"] = {
+        **properties["comments"],
+        "properties": comments,
+        "additionalProperties": False,
+        **({"required": needed_comments} if needed_comments else {}),
+    }
+    nothing: dict[str, Any] = {"type": "array", "maxItems": 0}
+    if not rankings:
+        ranking = {**nothing, "description": _("This questionnaire has no ranking question.")}
+    else:
+        # The API takes the first ranking question; it is ranked all or not at all.
+        codes = [option["code"] for option in rankings[0].options]
+        every = {
+            "type": "array",
+            "items": {"type": "string", "enum": codes},
+            "minItems": len(codes),
+            "maxItems": len(codes),
+            "uniqueItems": True,
+        }
+        ranking = every if rankings[0].required else {"anyOf": [nothing, every]}
+        ranking["description"] = properties["ranking"]["description"]
+    properties["ranking"] = ranking
+    required = ["agency"]
+    required += ["answers"] * bool(needed_answers) + ["comments"] * bool(needed_comments)
+    required += ["ranking"] * bool(rankings and rankings[0].required)
+    return {
+        **base,
+        "title": instrument.label,
+        "description": _(
+            "%(description)s This is the entry for a round that uses questionnaire %(label)s "
+            "(GET /api/v1/instruments/%(id)s/ lists its questions)."
+        )
+        % {
+            "description": base.get("description", ""),
+            "label": instrument.label,
+            "id": instrument.pk,
+        },
+        "properties": properties,
+        "required": required,
+    }
+
+
+class ResponseEntrySchema(OpenApiSerializerExtension):
+    """The questionnaires the database holds decide what an entry may hold: their question
+    codes, values and required questions go into the schema (one alternative each)."""
+
+    target_class = ResponseEntrySerializer
+
+    def map_serializer(self, auto_schema, direction):
+        base = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        questions = Question.objects.order_by("position")
+        try:
+            instruments = list(instruments_all().prefetch_related(Prefetch("questions", questions)))
+        except DatabaseError:  # no database yet (a schema built on a fresh checkout)
+            return base
+        alternatives = [questionnaire_entry_schema(base, i) for i in instruments]
+        if len(alternatives) == 1:
+            return alternatives[0]
+        if not alternatives:
+            return base
+        return {
+            "anyOf": alternatives,
+            "description": _(
+                "%(description)s Its answers are those of the round's questionnaire: one "
+                "alternative per questionnaire."
+            )
+            % {"description": base.get("description", "")},
+        }
 
 
 class ResponseSerializer(serializers.Serializer):

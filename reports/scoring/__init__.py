@@ -1,6 +1,6 @@
 """Connectedness scoring: turns one round of survey responses into a scorecard.
 
-Implements "Scoring specification" in /work/shared/MODEL.md (version ``SCORING_VERSION``). Pure
+Implements the specification in reports/scoring/README.md (version ``SCORING_VERSION``). Pure
 Python + numpy/scipy, no Django, so the web layer, the Celery task and the tests all call the
 same code and a scorecard can be recomputed from stored answers at any time.
 

@@ -300,7 +300,7 @@ def score_round(
     n_resamples: int = 1000,
     n_divergent: int = 5,
 ) -> Scorecard:
-    """Score one survey round of one partnership (MODEL.md "Scoring specification").
+    """Score one survey round of one partnership (README.md, "Scoring a round").
 
     In an anonymous round the caller passes only the groups that count (specification 1.1:
     small groups pooled under one label, or left out), so every figure comes from them alone.

@@ -12,7 +12,7 @@ import numpy as np
 SCORING_VERSION = "1.1"  # 1.1: the small-number rule of anonymous rounds
 
 DIMENSIONS = ("aims", "outcomes", "client_focus", "information", "awareness", "structure")
-# structure is a sustainability risk shown beside the index, not part of it (MODEL.md).
+# structure is a sustainability risk shown beside the index, not part of it (README.md).
 INDEX_DIMENSIONS = DIMENSIONS[:5]
 INDEX_COMPONENTS = (
     "aims",
@@ -49,7 +49,7 @@ class ScoringInputError(ValueError):
 
 
 def default_weights() -> dict[str, float]:
-    """Equal weights, 1/7 per index component (MODEL.md step 8)."""
+    """Equal weights, 1/7 per index component (README.md, step 8)."""
     return {code: 1.0 / len(INDEX_COMPONENTS) for code in INDEX_COMPONENTS}
 
 

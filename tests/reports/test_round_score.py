@@ -193,7 +193,7 @@ def test_it_loads_a_round_in_a_constant_number_of_queries(
 
 
 # --------------------------------------------------------------------------------------------
-# MODEL.md worked expectations, end to end through the database
+# The worked expectations (reports/scoring/README.md), end to end through the database
 
 
 def test_connected_pole(rnd, cast, instrument):

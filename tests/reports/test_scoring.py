@@ -1,4 +1,4 @@
-"""Tests for reports.scoring (spec: /work/shared/MODEL.md, "Scoring specification").
+"""Tests for reports.scoring (spec: reports/scoring/README.md, "Scoring a round").
 
 Pure tests: no Django, no database. Expected numbers are worked out by hand in the comments or
 taken from published examples, never computed by the code under test.
@@ -782,7 +782,7 @@ def test_uncertain_is_false_when_the_interval_stays_in_one_band():
 
 
 # --------------------------------------------------------------------------------------------
-# Worked expectations (MODEL.md)
+# Worked expectations (reports/scoring/README.md)
 
 AGENCY_TARGETS = {
     "youth_offending_team": "reduce_offending",
