@@ -80,9 +80,80 @@ def validate_definition(data: dict[str, Any]) -> None:
         raise InstrumentDefinitionError(str(exc)) from exc
 
 
+def _instrument_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": data["title"],
+        "description": data.get("description", ""),
+        "weights": data["weights"],
+        "components": data.get("components", {}),
+        "guidance": data.get("guidance", {}),
+        "intro_attributed": data.get("intro_attributed", ""),
+        "intro_anonymous": data.get("intro_anonymous", ""),
+    }
+
+
+def _sections(data: dict[str, Any]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Each section's columns with its questions' columns, as they are stored."""
+    rows = []
+    position = 0
+    for s_index, s in enumerate(data["sections"], start=1):
+        questions = []
+        for q in s["questions"]:
+            position += 1
+            questions.append(
+                {
+                    "position": position,
+                    "code": q["code"],
+                    "type": q["type"],
+                    "dimension": q.get("dimension") or "",
+                    "reverse": bool(q.get("reverse", False)),
+                    "text": q["text"],
+                    "help": q.get("help") or "",
+                    "required": bool(q.get("required", False)),
+                    "max_length": q.get("max_length"),
+                    "options": [
+                        {
+                            "code": o["code"],
+                            "label": o["label"],
+                            "participant_defined": bool(o.get("participant_defined", False)),
+                        }
+                        for o in q.get("options", [])
+                    ],
+                }
+            )
+        section = {"position": s_index, "code": s["code"], "title": s["title"]}
+        section["intro"] = s.get("intro", "")
+        rows.append((section, questions))
+    return rows
+
+
+def _stored_as(instrument: Instrument, data: dict[str, Any]) -> bool:
+    """Does the database hold exactly this definition (whatever comments the file has)?"""
+    fields = _instrument_fields(data)
+    if any(getattr(instrument, name) != value for name, value in fields.items()):
+        return False
+    expected = _sections(data)
+    sections = [
+        {"position": s.position, "code": s.code, "title": s.title, "intro": s.intro}
+        for s in instrument.sections.order_by("position")
+    ]
+    if sections != [section for section, _questions in expected]:
+        return False
+    wanted = [(section["code"], q) for section, questions in expected for q in questions]
+    names = wanted[0][1].keys() if wanted else []
+    stored = [
+        (q.section.code, {name: getattr(q, name) for name in names})
+        for q in instrument.questions.select_related("section").order_by("position")
+    ]
+    return stored == wanted
+
+
 @transaction.atomic
 def instrument_load(*, path: Path) -> tuple[Instrument, str]:
-    """Create or refresh one instrument version from its file; returns it and what happened."""
+    """Create or refresh one instrument version from its file; returns it and what happened.
+
+    A file that changed only in its comments or layout changes nothing: its new digest is kept.
+    """
     raw = path.read_bytes()
     data = yaml.safe_load(raw)
     validate_definition(data)
@@ -94,21 +165,15 @@ def instrument_load(*, path: Path) -> tuple[Instrument, str]:
     )
     if existing and existing.definition_sha256 == digest:
         return existing, "unchanged"
+    if existing and _stored_as(existing, data):
+        Instrument.objects.filter(pk=existing.pk).update(definition_sha256=digest)
+        return existing, "unchanged"
     if existing and existing.rounds.filter(responses__isnull=False).exists():
         raise InstrumentLockedError(
             f"{existing.label} already has responses and cannot change; "
             "give the new questionnaire a new version number."
         )
-    fields = {
-        "title": data["title"],
-        "description": data.get("description", ""),
-        "weights": data["weights"],
-        "components": data.get("components", {}),
-        "guidance": data.get("guidance", {}),
-        "intro_attributed": data.get("intro_attributed", ""),
-        "intro_anonymous": data.get("intro_anonymous", ""),
-        "definition_sha256": digest,
-    }
+    fields = {**_instrument_fields(data), "definition_sha256": digest}
     if existing:
         for name, value in fields.items():
             setattr(existing, name, value)
@@ -119,38 +184,11 @@ def instrument_load(*, path: Path) -> tuple[Instrument, str]:
     else:
         instrument = Instrument.objects.create(code=data["code"], version=data["version"], **fields)
         outcome = "created"
-    position = 0
-    for s_index, s in enumerate(data["sections"], start=1):
-        section = Section.objects.create(
-            instrument=instrument,
-            position=s_index,
-            code=s["code"],
-            title=s["title"],
-            intro=s.get("intro", ""),
+    for section_fields, questions in _sections(data):
+        section = Section.objects.create(instrument=instrument, **section_fields)
+        Question.objects.bulk_create(
+            Question(instrument=instrument, section=section, **question) for question in questions
         )
-        for q in s["questions"]:
-            position += 1
-            Question.objects.create(
-                instrument=instrument,
-                section=section,
-                position=position,
-                code=q["code"],
-                type=q["type"],
-                dimension=q.get("dimension") or "",
-                reverse=bool(q.get("reverse", False)),
-                text=q["text"],
-                help=q.get("help") or "",
-                required=bool(q.get("required", False)),
-                max_length=q.get("max_length"),
-                options=[
-                    {
-                        "code": o["code"],
-                        "label": o["label"],
-                        "participant_defined": bool(o.get("participant_defined", False)),
-                    }
-                    for o in q.get("options", [])
-                ],
-            )
     return instrument, outcome
 
 

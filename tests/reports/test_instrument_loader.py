@@ -61,6 +61,30 @@ def test_a_version_with_responses_can_never_change(cast, tmp_path):
     assert Question.objects.get(code="aims_1").text != "A reworded statement."
 
 
+def test_a_file_changed_only_in_comments_and_layout_loads_as_unchanged(cast, tmp_path):
+    rnd = factories.survey_round(cast.project)
+    factories.submitted_response(rnd, cast.agency)
+    first = list(Question.objects.values_list("pk", flat=True))
+    path = tmp_path / "q.yaml"
+    path.write_text("# A new comment.\n" + yaml.safe_dump(_definition(), sort_keys=True))
+
+    instrument, outcome = instrument_load(path=path)
+
+    assert outcome == "unchanged"
+    assert list(Question.objects.values_list("pk", flat=True)) == first
+    assert instrument_load(path=path)[1] == "unchanged"  # and its new digest is kept
+
+
+def test_moving_a_question_to_another_section_is_a_change(cast, tmp_path):
+    rnd = factories.survey_round(cast.project)
+    factories.submitted_response(rnd, cast.agency)
+    data = _definition()
+    moved = data["sections"][2]["questions"].pop(0)
+    data["sections"][1]["questions"].append(moved)  # same global order, another section
+    with pytest.raises(InstrumentLockedError):
+        instrument_load(path=_write(tmp_path, data))
+
+
 def test_a_changed_questionnaire_is_a_new_version(cast, tmp_path):
     rnd = factories.survey_round(cast.project)
     factories.submitted_response(rnd, cast.agency)
