@@ -142,7 +142,8 @@ def dashboard_sections_fingerprint(dashboard: ProjectDashboard) -> tuple:
     current = dashboard.current
     return (
         dashboard.project.pk,
-        current and (current.pk, current.instrument_id),
+        # Whether the shown round has closed changes what an anonymous round's sections say.
+        current and (current.pk, current.instrument_id, current.is_closed()),
         [
             (r.pk, r.title, r.opens_on, r.reporting_mode, r.min_group_size, r.instrument_id)
             for r in dashboard.rounds

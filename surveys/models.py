@@ -161,6 +161,12 @@ class Round(models.Model):
         today = today or timezone.localdate()
         return self.closed_at is not None or self.closes_on < today
 
+    def closed_on(self):
+        """The day it closed (early, or its closing date), or None while it has not."""
+        if self.closed_at is not None:
+            return timezone.localdate(self.closed_at)
+        return self.closes_on if self.is_closed() else None
+
     @property
     def is_anonymous(self) -> bool:
         return self.reporting_mode == ReportingMode.ANONYMOUS

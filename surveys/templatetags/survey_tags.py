@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from surveys.answers import ranking_order, stored_answer_value
 from surveys.forms import LIKERT_CHOICES
-from surveys.models import Answer, Question, QuestionType
+from surveys.models import Answer, Question, QuestionType, Round
 
 register = template.Library()
 
@@ -37,3 +38,14 @@ def answer_display(question: Question, answer: Answer | None) -> str:
     if question.type == QuestionType.TEXT:
         return value
     return "; ".join(f"{value[code]}. {labels.get(code, code)}" for code in ranking_order(value))
+
+
+@register.simple_tag
+def round_state(survey_round: Round) -> str:
+    """A round's state in words, wherever it appears: Not yet open, Open, Closed (on a date)."""
+    closed_on = survey_round.closed_on()
+    if closed_on is not None:
+        return _("Closed (on %(date)s)") % {"date": date_format(closed_on, "j F Y")}
+    if survey_round.is_open():
+        return _("Open")
+    return _("Not yet open")

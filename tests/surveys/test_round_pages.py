@@ -264,3 +264,30 @@ def test_the_questionnaire_page_shows_reliability_once_ten_have_submitted(client
     body = client.get(url).content.decode()
     assert "Cronbach" in body
     assert "Over 10 submitted respondents" in body
+
+
+def test_a_round_says_its_state_in_words(client, cast):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    future = factories.survey_round(
+        cast.project, opens_on=today + dt.timedelta(days=3), closes_on=today + dt.timedelta(days=9)
+    )
+    current = factories.survey_round(cast.project)
+    past = factories.survey_round(
+        cast.project, opens_on=dt.date(2026, 10, 1), closes_on=dt.date(2026, 10, 20)
+    )
+    early = factories.closed(factories.survey_round(cast.project))
+    client.force_login(cast.mo)
+    states = {
+        rnd: client.get(reverse("surveys:round_detail", args=[rnd.pk])).content.decode()
+        for rnd in (future, current, past, early)
+    }
+    assert "Not yet open" in states[future]
+    assert '<dd class="col-sm-9">Open</dd>' in states[current]
+    assert "Closed (on 20 October 2026)" in states[past]
+    assert f"Closed (on {today.day} {today:%B %Y})" in states[early]
+    project_page = client.get(reverse("surveys:project_detail", args=[cast.project.pk]))
+    assert "Closed (on 20 October 2026)" in project_page.content.decode()
