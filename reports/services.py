@@ -150,12 +150,6 @@ def _load_respondents(round_ids: Sequence[int], views: Iterable[_InstrumentView]
     return _LoadedRounds(respondents=respondents, n_answers=n_answers)
 
 
-def round_respondents(*, round_id: int) -> list[scoring.Respondent]:
-    """A round's submitted respondents, as the scoring module takes them."""
-    rnd = Round.objects.select_related("instrument").get(pk=round_id)
-    return _load_respondents([round_id], [_instrument_view(rnd.instrument)]).respondents[round_id]
-
-
 # --------------------------------------------------------------------------------------------
 # Cronbach's alpha from sums
 #
