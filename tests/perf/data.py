@@ -167,6 +167,10 @@ def rounds_create(rounds: Iterable[Round]) -> list[Round]:
     return Round.objects.bulk_create(rounds)
 
 
+def round_create(project: Project, questionnaire: Instrument, **fields) -> Round:
+    return rounds_create([round_new(project, questionnaire, **fields)])[0]
+
+
 def invitations_create(
     survey_round: Round,
     agencies: Sequence[Agency],
@@ -380,17 +384,13 @@ def saved_round_create(n_invitations: int, n_agencies: int = 20) -> tuple[Round,
         partnership = partnership_create(authority, "Bench partnership", agencies)
         project = project_create(partnership, "Bench project")
         today = timezone.localdate()
-        (survey_round,) = rounds_create(
-            [
-                round_new(
-                    project,
-                    questionnaire,
-                    title="Bench round",
-                    opens_on=today,
-                    closes_on=today,
-                    introduction="Bench",
-                )
-            ]
+        survey_round = round_create(
+            project,
+            questionnaire,
+            title="Bench round",
+            opens_on=today,
+            closes_on=today,
+            introduction="Bench",
         )
     questions = list(questionnaire.questions.all())
     tokens = []

@@ -239,23 +239,17 @@ def build_workload(*, seed: int, double_press_rate: float, revisit_rate: float):
                 partnerships[plan.partnership] = (partnership, agencies)
             partnership, agencies = partnerships[plan.partnership]
             project = data.project_create(partnership, plan.project)
-            (survey_round,) = data.rounds_create(
-                [
-                    data.round_new(
-                        project,
-                        instrument,
-                        title=f"{plan.project}: spring survey",
-                        opens_on=today - dt.timedelta(days=7),
-                        closes_on=today + dt.timedelta(days=14),
-                        reporting_mode=(
-                            ReportingMode.ANONYMOUS
-                            if plan.anonymous_k
-                            else ReportingMode.ATTRIBUTED
-                        ),
-                        min_group_size=plan.anonymous_k or 3,
-                        introduction="Please tell us how the partnership works.",
-                    )
-                ]
+            survey_round = data.round_create(
+                project,
+                instrument,
+                title=f"{plan.project}: spring survey",
+                opens_on=today - dt.timedelta(days=7),
+                closes_on=today + dt.timedelta(days=14),
+                reporting_mode=(
+                    ReportingMode.ANONYMOUS if plan.anonymous_k else ReportingMode.ATTRIBUTED
+                ),
+                min_group_size=plan.anonymous_k or 3,
+                introduction="Please tell us how the partnership works.",
             )
             round_ids.append(survey_round.pk)
             # Agencies differ from each other; people in one agency differ less.
