@@ -88,6 +88,7 @@ lock: install-dev
 worker: install
 	$(BIN)/celery -A config worker --loglevel=INFO
 
+# The measuring harness lives in tests/perf/ (python -m tests.perf.<tool>), not in the apps.
 # Benchmarks build their own data in a separate PostgreSQL database on 127.0.0.1.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partnership_lens_bench
 
@@ -96,9 +97,9 @@ bench: install-dev
 	@createdb -h 127.0.0.1 -U postgres partnership_lens_bench
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py collectstatic --no-input -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_submissions
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_reports
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.perf.bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.perf.bench_submissions
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.perf.bench_reports
 
 # The load test: its own PostgreSQL database and Redis database 13, so nothing else is touched.
 LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partnership_lens_load
@@ -111,13 +112,13 @@ load: install-dev
 	DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	DATABASE_URL=$(LOAD_DATABASE_URL) CELERY_BROKER_URL=$(LOAD_BROKER_URL) \
-	  $(BIN)/python manage.py load_submissions
+	  $(BIN)/python -m tests.perf.load
 
 # Fault scenarios against private PostgreSQL and Redis servers (started and stopped here, on
 # free ports of 127.0.0.1); one PASS/FAIL line per scenario, non-zero exit on any failure.
 .PHONY: faults
 faults: install-dev
-	$(BIN)/python -m surveys.faults
+	$(BIN)/python -m tests.perf.faults
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

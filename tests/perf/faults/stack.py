@@ -11,34 +11,26 @@ import glob
 import os
 import shutil
 import signal
-import socket
-import subprocess  # nosec B404  # starts our own servers and processes, nothing else
-import sys
+import subprocess  # starts our own servers and processes, nothing else
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+# served reads none of Django's settings, which must wait until the servers below have ports
+# (their addresses are settings).
+from tests.perf.served import (
+    BASE_DIR,
+    SERVED_ENV,
+    celery_worker_command,
+    free_port,
+    gunicorn_command,
+    start_process,
+    stop_process,
+    wait_for_port,
+)
+
 LOG_DIR = BASE_DIR / "var" / "faults"
 VISIBILITY_TIMEOUT = 6  # seconds before Redis hands a killed worker's task back
-
-
-# surveys.bench has these two, but importing it reads Django's settings, which must wait until
-# the servers below have ports (their addresses are settings).
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, seconds: float) -> None:
-    if not wait_until(lambda: _listening(port), seconds=seconds):
-        raise RuntimeError(f"nothing listening on 127.0.0.1:{port}")
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _postgres_bin() -> Path:
@@ -72,9 +64,8 @@ class Postgres:
         command = [str(self.bin_dir / args[0]), *args[1:]]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        # Fixed binaries and arguments built here: nothing comes from outside.
-        # Fixed PostgreSQL and Redis binaries with arguments built here.
-        done = subprocess.run(command, capture_output=True, text=True, timeout=60)  # noqa: S603  # nosec B603
+        # Fixed PostgreSQL binaries with arguments built here: nothing comes from outside.
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)  # noqa: S603
         if done.returncode:
             raise RuntimeError(f"{args[0]} failed: {done.stderr.strip() or done.stdout.strip()}")
 
@@ -136,7 +127,7 @@ class Redis:
 
     def start(self) -> None:
         # No persistence: a crash loses what was queued, the worst case for the scenarios.
-        self.process = subprocess.Popen(  # noqa: S603  # nosec B603  # our own servers, fixed args
+        self.process = subprocess.Popen(  # noqa: S603  # our own servers, fixed args
             [
                 shutil.which("redis-server") or "redis-server",
                 "--port",
@@ -177,11 +168,10 @@ class Stack:
             **os.environ,
             "DATABASE_URL": self.postgres.url,
             "CELERY_BROKER_URL": self.redis.url,
-            "DJANGO_DEBUG": "0",
-            "DJANGO_HTTPS": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
+            # Served as the benchmarks serve it, with kept database connections (a restart must
+            # not break them), but logging at INFO into var/faults/.
+            **SERVED_ENV,
             "DJANGO_VAR_DIR": str(root / "var"),
-            "DATABASE_CONN_MAX_AGE": "60",  # kept connections: a restart must not break them
             "DATABASE_CONNECT_TIMEOUT": "3",
             "SCORING_DELAY_SECONDS": "1",
             "RELIABILITY_DELAY_SECONDS": "1",
@@ -205,28 +195,13 @@ class Stack:
         self.redis.start()
 
     def _start(self, args: list[str], log: str) -> subprocess.Popen:
-        from surveys.bench import start_process
-
-        process = start_process(
-            [str(Path(sys.executable).parent / args[0]), *args[1:]], self.env, LOG_DIR / log
-        )
+        process = start_process(args, self.env, LOG_DIR / log)
         self.processes.append(process)
         return process
 
     def start_web(self) -> subprocess.Popen:
         process = self._start(
-            [
-                "gunicorn",
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.web_port}",
-                "--workers",
-                "2",
-                "--timeout",
-                "30",
-                "--log-level",
-                "warning",
-            ],
+            gunicorn_command(self.web_port, 2, "--timeout", "30"),
             "gunicorn.log",
         )
         wait_for_port(self.web_port, 30)
@@ -235,11 +210,7 @@ class Stack:
     def start_worker(self, name: str) -> subprocess.Popen:
         # One pool process: "the" task is then easy to find, and to kill.
         return self._start(
-            [
-                "celery",
-                "-A",
-                "config",
-                "worker",
+            celery_worker_command(
                 "--pool",
                 "prefork",
                 "--concurrency",
@@ -251,14 +222,14 @@ class Stack:
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",
-            ],
+            ),
             f"{name}.log",
         )
 
     def stop_worker(self, process: subprocess.Popen) -> None:
         """A warm shutdown: SIGTERM to the main process only, which lets its task finish.
 
-        Not to the whole process group (as bench.stop_process does): a pool process that gets
+        Not to the whole process group (as served.stop_process does): a pool process that gets
         SIGTERM itself dies mid-task, and the task runs again on the next worker.
         """
         if process.poll() is None:
@@ -274,11 +245,8 @@ class Stack:
         process.wait(timeout=10)
 
     def stop_all(self) -> None:
-        if self.processes:
-            from surveys.bench import stop_process
-
-            for process in self.processes:
-                stop_process(process)
+        for process in self.processes:
+            stop_process(process)
         self.redis.stop()
         if self.postgres.running():
             self.postgres.stop()

@@ -1,4 +1,5 @@
-"""manage.py bench: refuses anything but PostgreSQL; its data generator writes what it says.
+"""python -m tests.perf.bench: refuses anything but PostgreSQL; its data generator writes what
+it says.
 
 The full benchmark (make bench) creates and drops its own database, so it is not run here.
 """
@@ -6,26 +7,27 @@ The full benchmark (make bench) creates and drops its own database, so it is not
 from __future__ import annotations
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.db import connection
 
 from reports.services import rescore
 from surveys.models import Answer, Response
+from tests.perf import bench
 
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the generator writes with PostgreSQL's SQL"
 )
 
 
-def test_it_refuses_to_run_without_postgresql(db, monkeypatch):
+def test_it_refuses_to_run_without_postgresql(db, monkeypatch, capsys):
     monkeypatch.setattr(connection, "vendor", "sqlite")
-    with pytest.raises(CommandError, match="needs PostgreSQL"):
-        call_command("bench")
+
+    assert bench.main([]) == 1
+    assert "CommandError: The benchmark needs PostgreSQL" in capsys.readouterr().err
 
 
 @needs_postgresql
 def test_the_generator_writes_the_stated_workload(db):
-    from reports.bench.data import bench_rounds_create
+    from tests.perf.data import bench_rounds_create
 
     data = bench_rounds_create(n_rounds=3, n_agencies=4, respondents_per_agency=2, tag="t")
 

@@ -1,4 +1,5 @@
-"""Load test: 300 partners answer the whole questionnaire over HTTP within about a minute.
+"""python -m tests.perf.load: 300 partners answer the whole questionnaire over HTTP within
+about a minute.
 
 Each partner goes through the respondent journey as a browser does: the e-mailed link (which is
 exchanged for a session), the consent page, every section page (read, then posted with real
@@ -13,6 +14,7 @@ fresh recomputation from the stored answers (the bootstrap is seeded, so equalit
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import datetime as dt
 import json
@@ -20,6 +22,7 @@ import os
 import random
 import re
 import statistics
+import sys
 import threading
 import time
 from collections import Counter
@@ -28,13 +31,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .bench import Client, Session, app_servers, percentile
-from .forms import RANK_SEPARATOR
+from tests.perf import cli
+from tests.perf.served import CSRF_INPUT, Client, Session, app_servers, percentile
 
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+DEFAULT_BROKER = "redis://127.0.0.1:6379/13"
 RESUME_INPUT = re.compile(r'name="resume" value="([^"]+)"')
 
 # How partners answer: a few "don't know", a few items left blank, comments now and then.
@@ -140,6 +144,8 @@ def section_payload(questions: Sequence, rng: random.Random, *, mood: float) -> 
     `questions` are the page's questions (objects with code, type, reverse and options);
     an unanswered Likert item or comment is posted empty, as an untouched field is.
     """
+    from surveys.forms import RANK_SEPARATOR
+
     data = {}
     for question in questions:
         if question.type == "likert":
@@ -158,6 +164,8 @@ def section_payload(questions: Sequence, rng: random.Random, *, mood: float) -> 
 
 def expected_answers(questions: Sequence, payload: Mapping[str, str]) -> dict[str, Any]:
     """The stored answers a page's payload should leave, in the shape of `stored_answer`."""
+    from surveys.forms import RANK_SEPARATOR
+
     expected: dict[str, Any] = {}
     for question in questions:
         if question.type == "ranking":
@@ -199,13 +207,12 @@ class Partner:
 def build_workload(*, seed: int, double_press_rate: float, revisit_rate: float):
     """Authorities, partnerships, agencies, projects, the rounds of WORKLOAD and one invitation
     (with its planned answers) per partner. Returns (round ids, partners in arrival order)."""
-    from partnerships.models import Agency, LocalAuthority, Membership, Partnership, Project
-    from reports.instrument_loader import instrument_load_all
-    from surveys.models import Invitation, ReportingMode, Round
-    from surveys.tokens import new_link
+    from partnerships.models import Agency, Partnership
+    from surveys.models import ReportingMode
+    from tests.perf import data
 
-    rng = random.Random(seed)  # noqa: S311  # nosec B311  # reproducible answers, not security
-    instrument = instrument_load_all()[0][0]
+    rng = random.Random(seed)  # reproducible answers, not security
+    instrument = data.instrument()
     pages = [
         list(section.questions.order_by("position"))
         for section in instrument.sections.order_by("position")
@@ -217,28 +224,24 @@ def build_workload(*, seed: int, double_press_rate: float, revisit_rate: float):
     with transaction.atomic():
         for plan in WORKLOAD:
             if plan.authority not in authorities:
-                authority = LocalAuthority.objects.create(
+                authority = data.authority_create(
                     name=f"{plan.authority} (load test)", slug=f"load-{plan.authority.lower()}"
                 )
-                authorities[plan.authority] = Agency.objects.bulk_create(
-                    Agency(authority=authority, name=f"{plan.authority} {name}", agency_type=kind)
-                    for name, kind in AGENCY_TYPES
+                authorities[plan.authority] = data.agencies_create(
+                    authority, ((f"{plan.authority} {name}", kind) for name, kind in AGENCY_TYPES)
                 )
             if plan.partnership not in partnerships:
                 # An agency often sits in more than one of its authority's partnerships.
                 agencies = rng.sample(authorities[plan.authority], plan.agencies)
-                partnership = Partnership.objects.create(
-                    authority=agencies[0].authority, name=plan.partnership, level="operational"
-                )
-                Membership.objects.bulk_create(
-                    Membership(partnership=partnership, agency=a) for a in agencies
+                partnership = data.partnership_create(
+                    agencies[0].authority, plan.partnership, agencies
                 )
                 partnerships[plan.partnership] = (partnership, agencies)
             partnership, agencies = partnerships[plan.partnership]
-            project = Project.objects.create(partnership=partnership, name=plan.project)
-            survey_round = Round.objects.create(
-                project=project,
-                instrument=instrument,
+            project = data.project_create(partnership, plan.project)
+            survey_round = data.round_create(
+                project,
+                instrument,
                 title=f"{plan.project}: spring survey",
                 opens_on=today - dt.timedelta(days=7),
                 closes_on=today + dt.timedelta(days=14),
@@ -251,21 +254,13 @@ def build_workload(*, seed: int, double_press_rate: float, revisit_rate: float):
             round_ids.append(survey_round.pk)
             # Agencies differ from each other; people in one agency differ less.
             agency_mood = {a.pk: rng.gauss(plan.mood, 0.5) for a in agencies}
-            invitations, tokens = [], []
-            for i in range(plan.partners):
-                link, token = new_link()
-                tokens.append(token)
-                invitations.append(
-                    Invitation(
-                        round=survey_round,
-                        agency=agencies[i % len(agencies)],
-                        name=f"Partner {i + 1}",
-                        email=f"partner{i + 1}@round{survey_round.pk}.load.example.org",
-                        sent_at=timezone.now(),
-                        **link,
-                    )
-                )
-            Invitation.objects.bulk_create(invitations)
+            invitations, tokens = data.invitations_create(
+                survey_round,
+                agencies,
+                range(plan.partners),
+                name="Partner {}",
+                email=f"partner{{}}@round{survey_round.pk}.load.example.org",
+            )
             for invitation, token in zip(invitations, tokens, strict=True):
                 mood = agency_mood[invitation.agency_id]
                 payloads = [section_payload(qs, rng, mood=mood) for qs in pages]
@@ -458,7 +453,7 @@ def drive(
             hits.append(hit)
 
     def worker(number: int) -> None:
-        rng = random.Random(seed * 1000 + number)  # noqa: S311  # nosec B311  # think times
+        rng = random.Random(seed * 1000 + number)  # think times, not security
 
         def pause() -> float:
             return rng.uniform(*think)
@@ -562,18 +557,30 @@ def check_stored(round_ids: list[int], acknowledged: list[Partner]) -> dict[str,
 
 def check_scorecards(round_ids: list[int]) -> dict[str, Any]:
     """Each round's latest stored scorecard against a fresh computation from the database."""
+    from django.utils import timezone
+
     from reports import scoring
     from reports.models import Scorecard
-    from reports.services import round_respondents, scoring_instrument
+    from reports.services import round_score, scoring_instrument
+    from reports.services.scorecards import groups_that_count
     from surveys.models import Round
+    from tests.perf.data import round_respondents
 
     matching, computed = 0, 0
     for survey_round in Round.objects.filter(pk__in=round_ids).select_related("instrument"):
-        computed += Scorecard.objects.filter(round=survey_round).count()
-        latest = Scorecard.objects.filter(round=survey_round).order_by("-computed_at", "-id")
-        stored = latest.first()
-        respondents = round_respondents(round_id=survey_round.pk)
-        fresh = scoring.score_round(scoring_instrument(survey_round.instrument), respondents)
+        stored_while_open = Scorecard.objects.filter(round=survey_round).count()
+        computed += stored_while_open
+        respondents = round_respondents(survey_round.pk)
+        counted = respondents
+        if survey_round.is_anonymous:
+            # Nothing of an open anonymous round is stored; its results are published at close.
+            if stored_while_open:
+                continue
+            Round.objects.filter(pk=survey_round.pk).update(closed_at=timezone.now())
+            round_score(round_id=survey_round.pk)
+            counted = groups_that_count(respondents, survey_round.min_group_size)
+        stored = Scorecard.objects.latest_of_round(survey_round)
+        fresh = scoring.score_round(scoring_instrument(survey_round.instrument), counted)
         # Through JSON as the stored copy went: tuples become lists, agency ids strings.
         data = json.loads(json.dumps(fresh.to_dict()))
         index = None if fresh.index is None else round(fresh.index, scoring.DECIMALS)
@@ -659,3 +666,133 @@ def run(
         "scored_in_time": scored,
         "scorecards": scorecards,
     }
+
+
+# --------------------------------------------------------------------------------------------
+# The command
+
+
+def _triple(ms: dict) -> str:
+    return " / ".join(f"{ms[q]:.0f}" for q in (50, 95, 99))
+
+
+def arguments() -> argparse.ArgumentParser:
+    parser = cli.parser(
+        "tests.perf.load",
+        "Load test: 300 partners each go through the whole respondent journey over HTTP within "
+        "about a minute, against gunicorn, PostgreSQL and a Celery worker on 127.0.0.1; then "
+        "checks every acknowledged submission is stored once and every scorecard matches a "
+        "fresh recomputation. Exits non-zero if any check fails.",
+    )
+    parser.add_argument("--clients", type=int, default=30, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument(
+        "--ramp", type=float, default=42.0, help="seconds over which partners arrive"
+    )
+    parser.add_argument("--think-min", type=float, default=0.1)
+    parser.add_argument("--think-max", type=float, default=0.5)
+    parser.add_argument(
+        "--time-limit", type=float, default=120.0, help="hard stop for the clients, seconds"
+    )
+    parser.add_argument(
+        "--double-press", type=float, default=0.1, help="share who press submit twice"
+    )
+    parser.add_argument(
+        "--revisit", type=float, default=0.1, help="share who change a page before submitting"
+    )
+    parser.add_argument("--seed", type=int, default=7)
+    return parser
+
+
+def command(args: argparse.Namespace, out: cli.Output) -> None:
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", DEFAULT_BROKER),
+        "SCORING_DELAY_SECONDS": os.environ.get("SCORING_DELAY_SECONDS", "1"),
+        "RELIABILITY_DELAY_SECONDS": os.environ.get("RELIABILITY_DELAY_SECONDS", "1"),
+    }
+    think = (args.think_min, args.think_max)
+    r = run(
+        clients=args.clients,
+        workers=args.workers,
+        ramp=args.ramp,
+        think=think,
+        time_limit=args.time_limit,
+        double_press_rate=args.double_press,
+        revisit_rate=args.revisit,
+        seed=args.seed,
+        env=env,
+    )
+    stored, cards = r["stored"], r["scorecards"]
+    anonymous = sum(1 for plan in WORKLOAD if plan.anonymous_k)
+    w = out.write
+    w("")
+    w("Load test: the whole respondent journey")
+    w(
+        f"workload: {r['partners']} partners in {r['rounds']} rounds ({anonymous} anonymous) "
+        f"of {r['authorities']} authorities; each opens the invitation link, consents, reads "
+        f"and posts the 9 section pages (36 Likert items, a ranking of 8 outcomes, a choice, "
+        f"3 comments), checks the answers and submits; {args.revisit:.0%} change a page "
+        f"from check-your-answers, {args.double_press:.0%} press submit twice at once. "
+        f"{r['clients']} concurrent clients, arrivals spread over {args.ramp:.0f} s, "
+        f"{think[0]}-{think[1]} s think time before each form post; gunicorn with "
+        f"{r['workers']} workers, PostgreSQL and a Celery worker on Redis, all on 127.0.0.1."
+    )
+    yes = {True: "yes", False: "NO"}
+    rows = [
+        ("partners acknowledged / planned", f"{r['acknowledged']} / {r['partners']}"),
+        ("journeys finished (done page shown)", str(r["finished"])),
+        ("rounds / authorities", f"{r['rounds']} / {r['authorities']}"),
+        ("concurrent clients / gunicorn workers", f"{r['clients']} / {r['workers']}"),
+        ("wall time (s)", f"{r['wall_s']:.1f}"),
+        ("machine load average before the run", f"{r['load_before']:.1f}"),
+        ("requests", str(r["requests"])),
+        ("submissions per second", f"{r['submissions_per_s']:.2f}"),
+        ("pages (requests) per second", f"{r['pages_per_s']:.1f}"),
+        ("submit p50 / p95 / p99 (ms)", _triple(r["submit_ms"])),
+        ("all requests p50 / p95 / p99 (ms)", _triple(r["all_ms"])),
+        ("failed requests (no answer or not 2xx/3xx)", str(r["failed_requests"])),
+        ("unexpected answers (form refused, wrong page)", str(r["unexpected"])),
+        ("double presses / pages changed", f"{r['double_presses']} / {r['revisits']}"),
+        ("submitted responses stored", str(stored["submitted"])),
+        ("answers posted / stored", f"{stored['answers_posted']} / {stored['answers_stored']}"),
+        ("every acknowledged submission stored once", yes[stored["ok"]]),
+        ("scoring caught up within 60 s", yes[r["scored_in_time"]]),
+        ("scorecards computed (coalesced)", str(cards["computed"])),
+        ("scorecards matching a recomputation", f"{cards['matching']} / {cards['rounds']}"),
+    ]  # fmt: skip
+    width = max(len(name) for name, _value in rows) + 2
+    for name, value in rows:
+        w(f"{name:<{width}}{value:>14}")
+    w("")
+    w(f"{'request':<14}{'count':>8}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}")
+    for step, (count, p50, p95, p99) in r["steps"].items():
+        w(f"{step:<14}{count:>8}{p50:>10.0f}{p95:>10.0f}{p99:>10.0f}")
+
+    problems = []
+    if r["finished"] != r["partners"]:
+        problems.append(f"{r['partners'] - r['finished']} journeys did not finish")
+    if r["failed_requests"] or r["unexpected"]:
+        problems.append("some requests failed or were answered unexpectedly")
+    if not stored["ok"]:
+        problems.append(
+            f"stored submissions differ: {stored['missing']} missing, "
+            f"{stored['unacknowledged']} not acknowledged, {stored['duplicates']} duplicated, "
+            f"{stored['mismatched']} with other answers than posted"
+        )
+    if not r["scored_in_time"] or cards["matching"] != cards["rounds"]:
+        problems.append("some scorecards do not match a fresh recomputation")
+    for reason in r["stopped"]:
+        w(f"stopped journey: {reason}")
+    if problems:
+        raise CommandError("; ".join(problems))
+    w("")
+    w("All checks passed.")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return cli.run(arguments(), command, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,8 +1,9 @@
-"""python -m surveys.faults [--only NAME ...]: run the fault scenarios, one PASS/FAIL line each.
+"""python -m tests.perf.faults [--only NAME ...]: run the fault scenarios, one PASS/FAIL line
+each.
 
-Not a management command: Django reads DATABASE_URL and CELERY_BROKER_URL when its settings
-load, and the private servers' addresses are only known once they have started, so the
-servers start first and Django is set up after.
+Unlike the other tools, it sets Django up late: Django reads DATABASE_URL and
+CELERY_BROKER_URL when its settings load, and the private servers' addresses are only known
+once they have started, so the servers start first and Django is set up after.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import subprocess  # nosec B404  # starts our own servers and processes, nothing else
+import subprocess  # starts our own servers and processes, nothing else
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from .stack import BASE_DIR, LOG_DIR, Stack
+from tests.perf.cli import setup_django
+from tests.perf.faults.stack import BASE_DIR, LOG_DIR, Stack
 
 
 class TimeLimit(BaseException):
@@ -32,9 +34,9 @@ def _exit_on_term(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .scenarios import SCENARIOS, Outcome, run
+    from tests.perf.faults.scenarios import SCENARIOS, Outcome, run
 
-    parser = argparse.ArgumentParser(prog="python -m surveys.faults", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tests.perf.faults", description=__doc__)
     parser.add_argument("--only", action="append", choices=list(SCENARIOS), metavar="NAME")
     parser.add_argument("--time-limit", type=int, default=170, help="seconds (default 170)")
     args = parser.parse_args(argv)
@@ -42,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.monotonic()
     root = Path(tempfile.mkdtemp(prefix="lens-faults-"))
     # PostgreSQL runs as its own user and must pass through (not read) our directory.
-    os.chmod(root, 0o711)  # noqa: S103  # nosec B103  # traverse only, nothing readable
+    os.chmod(root, 0o711)  # noqa: S103  # traverse only, nothing readable
     stack = Stack(root)
     signal.signal(signal.SIGTERM, _exit_on_term)
     signal.signal(signal.SIGALRM, _raise_time_limit)
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         # The pages name their static files; the scenarios never fetch them. A plain copy
         # (DEBUG's storage) takes a second where hashing and compressing them takes a minute;
         # with no manifest the hashed names are computed from the copies when asked for.
-        subprocess.run(  # noqa: S603  # nosec B603  # our interpreter and manage.py, fixed arguments
+        subprocess.run(  # noqa: S603  # our interpreter and manage.py, fixed arguments
             [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
             cwd=BASE_DIR,
             env={**stack.env, "DJANGO_DEBUG": "1"},
@@ -69,11 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.clear()
         os.environ.update(stack.env)  # before Django reads its settings
         os.environ["LOG_LEVEL"] = "WARNING"  # ours; the workers log at INFO into var/faults/
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        import django
+        setup_django()
         from django.core.management import call_command
 
-        django.setup()
         call_command("migrate", verbosity=0)
         print(f"Ready after {time.monotonic() - began:.0f} s", flush=True)
         run(stack, only=args.only, outcomes=outcomes, out=lambda line: print(line, flush=True))
@@ -91,4 +91,5 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed or not outcomes else 0
 
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from .stack import LOG_DIR, VISIBILITY_TIMEOUT, Stack, children, wait_until
+from tests.perf.faults.stack import LOG_DIR, VISIBILITY_TIMEOUT, Stack, children, wait_until
+from tests.perf.served import CSRF_INPUT, Client, NotOpened, Session, open_questionnaires
 
 ROUND_SIZES = {"pool": 12, "worker": 12, "broker": 11, "database": 2}
 VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
@@ -51,7 +52,6 @@ class World:
         from rest_framework.authtoken.models import Token
 
         from partnerships.models import Role, User
-        from surveys.bench import Client
 
         self.stack = stack
         self.http = Client(stack.web_port)
@@ -86,13 +86,13 @@ class World:
 def _rounds(sizes: dict[str, int]):
     """One round per scenario, each with invitations whose answers are saved, not submitted.
 
-    build_round names its authority after the current second, so it is called once and its
-    invitations (with their responses) are shared out over rounds of the same project.
+    saved_round_create names its authority after the current second, so it is called once and
+    its invitations (with their responses) are shared out over rounds of the same project.
     """
-    from surveys.bench import build_round
     from surveys.models import Invitation, Response, Round
+    from tests.perf.data import saved_round_create
 
-    first, tokens = build_round(sum(sizes.values()), n_agencies=4)
+    first, tokens = saved_round_create(sum(sizes.values()), n_agencies=4)
     invitation_ids = list(
         Invitation.objects.filter(round=first).order_by("pk").values_list("pk", flat=True)
     )
@@ -123,19 +123,11 @@ def _rounds(sizes: dict[str, int]):
 
 def _open_questionnaires(world: World, survey_round, tokens):
     """Each respondent opens their link and the last page, as just before pressing Submit."""
-    from surveys.bench import CSRF_INPUT, Session
-
     last = survey_round.instrument.sections.count()
-    sessions = []
-    for token in tokens:
-        session = Session(token)
-        world.http.request("GET", f"/r/{token}/", session)
-        status, _location, body = world.http.request("GET", f"/respond/section/{last}/", session)
-        match = CSRF_INPUT.search(body.decode())
-        check(status == 200 and match, f"a questionnaire did not open (HTTP {status})")
-        session.csrf = match.group(1)
-        sessions.append(session)
-    return sessions
+    try:
+        return open_questionnaires(world.http, tokens, last)
+    except NotOpened as error:
+        raise Failed(f"a questionnaire did not open (HTTP {error.status})") from error
 
 
 def _submit(world: World, session) -> tuple[bool, float, int]:
@@ -325,8 +317,6 @@ def broker_down(world: World) -> str:
 
 
 def _sign_in(world: World, user):
-    from surveys.bench import CSRF_INPUT, Session
-
     session = Session(user.username)
     _status, _location, body = world.http.request("GET", "/accounts/login/", session)
     csrf = CSRF_INPUT.search(body.decode())
@@ -344,7 +334,6 @@ def _sign_in(world: World, user):
 def two_officers_edit_one_partnership(world: World) -> str:
     """Both load the edit form; the first save wins, the second is refused, nothing is lost."""
     from partnerships.models import Partnership
-    from surveys.bench import CSRF_INPUT
 
     partnership = world.rounds["pool"][0].project.partnership
     path = f"/partnerships/{partnership.pk}/edit/"

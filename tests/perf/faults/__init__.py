@@ -1,4 +1,4 @@
-"""Fault scenarios: `make faults` (``python -m surveys.faults``).
+"""Fault scenarios: `make faults` (``python -m tests.perf.faults``).
 
 Each scenario breaks one thing under a running system and checks what the people using it see:
 a Celery worker killed in the middle of a scoring task, the broker down while partners submit,

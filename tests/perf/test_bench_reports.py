@@ -1,28 +1,29 @@
-"""manage.py bench_reports: refuses anything but PostgreSQL; its data builders make what they
-say, at a tiny size, on any database. The timings themselves run in make bench only."""
+"""python -m tests.perf.bench_reports: refuses anything but PostgreSQL; its data builders make
+what they say, at a tiny size, on any database. The timings themselves run in make bench only."""
 
 from __future__ import annotations
 
-import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.management import CommandError, call_command
 from django.db import connection
 
 from partnerships.models import LocalAuthority, Membership, Partnership, Project, User
-from reports.bench import dashboards as bench
+from reports import scoring
 from reports.exports import csv_lines, round_responses_rows
 from reports.models import Scorecard
 from surveys.models import Answer, Invitation, QuestionType, Response, Round
+from tests.perf import bench_reports
+from tests.perf import data as bench
 
 LIKERT_ITEMS = 36
 ANSWERS_PER_RESPONSE = LIKERT_ITEMS + 2  # and a ranking and a choice
 
 
-def test_it_refuses_to_run_without_postgresql(db, monkeypatch):
+def test_it_refuses_to_run_without_postgresql(db, monkeypatch, capsys):
     monkeypatch.setattr(connection, "vendor", "sqlite")
-    with pytest.raises(CommandError, match="needs PostgreSQL"):
-        call_command("bench_reports")
+
+    assert bench_reports.main([]) == 1
+    assert "CommandError: The reports benchmark needs PostgreSQL" in capsys.readouterr().err
 
 
 def test_the_csv_round_has_every_answer_of_every_response(db):
@@ -87,7 +88,7 @@ def test_the_overview_authority_has_a_scorecard_for_every_partnership(db):
     assert len(set(indexes)) == 5
     for s in scorecards:
         assert s.data["index"] == s.index
-        assert s.band == bench.scoring.band_for(s.index)
+        assert s.band == scoring.band_for(s.index)
 
 
 def test_its_manager_reads_the_overview_with_the_session_it_is_given(db, client):

@@ -1,1 +1,0 @@
-"""Benchmark of the scoring pipeline (``manage.py bench``): data generation and timings."""
