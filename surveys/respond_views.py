@@ -62,7 +62,20 @@ def _bind_session(request: HttpRequest, invitation: Invitation) -> None:
         request.session[SESSION_KEY] = invitation.pk
 
 
+def _session_invitation(request: HttpRequest) -> Invitation | None:
+    """The invitation this browser's session is already bound to; never binds one."""
+    invitation_id = request.session.get(SESSION_KEY)
+    if invitation_id is None:
+        return None
+    return selectors.respondent_invitation(invitation_id)
+
+
 def _current_invitation(request: HttpRequest) -> Invitation | None:
+    """The session's invitation, or, on a POST that passed the CSRF check, the page's resume.
+
+    Only views behind Django's CSRF check may call this: a resume value binds the session, and
+    binding one from another site's form would plant that site's invitation in this browser.
+    """
     invitation_id = request.session.get(SESSION_KEY)
     if invitation_id is None and request.method == "POST" and request.POST.get("resume"):
         try:
@@ -289,8 +302,12 @@ def respond_done(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure_on_section(request: HttpRequest, number: int) -> HttpResponse:
-    """An expired form: show the page again with what was typed, saved by the next press."""
-    invitation = _current_invitation(request)
+    """An expired form: show the page again with what was typed, saved by the next press.
+
+    The CSRF check failed, so the post may come from another site: only a session this browser
+    already has counts, and the post's resume value is never read (it would bind a session).
+    """
+    invitation = _session_invitation(request)
     if invitation is None or not hasattr(invitation, "response"):
         return _session_ended(request)
     sections = selectors.instrument_sections(invitation.round.instrument_id)
