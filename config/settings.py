@@ -179,6 +179,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Per-process memory by default; set CACHE_URL=redis://127.0.0.1:6379/1 so that the limits
 # below are shared by every gunicorn worker.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Reverse proxies in front of the app, each appending to X-Forwarded-For: the per-address limits
+# below and the sign-in lockout key on the address the outermost one saw (core.client_address).
+# 0: no proxy, the header is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 # Invitation links: this many unknown links from one address within the window get a 429.
 LINK_GUESS_LIMIT = envint("LINK_GUESS_LIMIT", default=20)
 LINK_GUESS_WINDOW_SECONDS = envint("LINK_GUESS_WINDOW_SECONDS", default=900)
@@ -196,6 +202,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = envfloat("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is the client's, behind the proxies too (TRUSTED_PROXY_COUNT), not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password"]

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.client_address import client_ip
+
 from . import selectors, services
 from .forms import ConsentForm, QuestionnaireForm
 from .models import Invitation
@@ -108,17 +110,14 @@ def _journey(request: HttpRequest):
     return invitation, None
 
 
-def _guess_key(request: HttpRequest) -> str:
-    return f"respond-link-misses:{request.META.get('REMOTE_ADDR', '')}"
-
-
 @never_cache
 @require_GET
 def respond_link(request: HttpRequest, token: str) -> HttpResponse:
-    key = _guess_key(request)
+    address = client_ip(request)  # the client's, not the reverse proxy's
+    key = f"respond-link-misses:{address}"
     if cache.get(key, 0) >= settings.LINK_GUESS_LIMIT:
         # Logged without the token: the address is enough to act on.
-        logger.warning("invitation link guessing blocked for %s", request.META.get("REMOTE_ADDR"))
+        logger.warning("invitation link guessing blocked for %s", address)
         return render(request, "surveys/respond/too_many.html", status=429)
     try:
         invitation = services.invitation_open(token=token)
