@@ -182,7 +182,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Reverse proxies in front of the app, each appending to X-Forwarded-For: the per-address limits
 # below and the sign-in lockout key on the address the outermost one saw (core.client_address).
 # 0: no proxy, the header is ignored and REMOTE_ADDR is the client.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 # Invitation links: this many unknown links from one address within the window get a 429.
@@ -325,6 +325,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.purge_expired_responses",
         "schedule": crontab(hour=2, minute=30),
     },
+    "purge-expired-exports": {
+        "task": "reports.tasks.purge_expired_exports",
+        "schedule": crontab(minute=15),
+    },
     # Catches up scoring that could not be queued (broker down) or whose task was lost.
     "score-stale-rounds": {"task": "reports.tasks.score_stale_rounds", "schedule": 300.0},
 }
@@ -334,6 +338,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 REMINDER_DAYS_BEFORE_CLOSE = envint("REMINDER_DAYS_BEFORE_CLOSE", default=3)
 # Responses (and invitations) of rounds closed longer ago than this are purged.
 RESPONSE_RETENTION_DAYS = envint("RESPONSE_RETENTION_DAYS", default=730)
+# Authority PDF packs can be downloaded for this many days after they were asked for, then
+# they are deleted (beat, below).
+EXPORT_RETENTION_DAYS = envint("EXPORT_RETENTION_DAYS", default=7)
 
 # --- Scoring --------------------------------------------------------------------------------
 # Submissions within this many seconds share one recomputation of their round's scorecard.
