@@ -8,9 +8,11 @@ deployment. Helpers refuse malformed values loudly instead of guessing.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import secrets
+import stat
 from pathlib import Path
 
 import environ
@@ -71,6 +73,35 @@ def envfloat(name: str, default: float) -> float:
     return number
 
 
+def _owned(path: Path) -> bool:
+    return path.stat().st_uid == os.geteuid()
+
+
+def _set_mode(path: Path, mode: int) -> None:
+    # chmod, not the creation mode alone: the umask may have taken bits off (or a file that was
+    # already there may be open to others); a path someone else owns is left as it is.
+    if stat.S_IMODE(path.stat().st_mode) != mode and _owned(path):
+        path.chmod(mode)
+
+
+def _private_dir(path: Path) -> None:
+    """The directory, created if need be, readable by this user only (0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _set_mode(path, 0o700)
+
+
+def _private_file(path: Path) -> None:
+    """The file, created empty if it is not there yet (never readable by others, not even for
+    a moment), readable by this user only (0600)."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    _set_mode(path, 0o600)
+
+
+# The SQLite file, the generated key and the beat schedule: nobody else on the machine reads them.
+_private_dir(VAR_DIR)
+
+
 def _secret_key() -> str:
     """SECRET_KEY from the environment, or one generated once and kept in VAR_DIR.
 
@@ -82,7 +113,6 @@ def _secret_key() -> str:
         if len(value) < 50:
             raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
         return value
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         key_file.touch(mode=0o600)
@@ -152,7 +182,6 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 # No DATABASE_URL: a SQLite file under VAR_DIR. postgres://... switches to PostgreSQL.
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
@@ -167,6 +196,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", default=5)
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite_name = str(DATABASES["default"]["NAME"])
+    if _sqlite_name and _sqlite_name != ":memory:" and not _sqlite_name.startswith("file:"):
+        # Created here with 0600 before SQLite would create it 0644; its -wal and -shm files
+        # take the database file's mode.
+        _private_file(Path(_sqlite_name))
     # WAL and a busy timeout let the dev server and an eager task write without "locked".
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -179,6 +213,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Per-process memory by default; set CACHE_URL=redis://127.0.0.1:6379/1 so that the limits
 # below are shared by every gunicorn worker.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Reverse proxies in front of the app, each appending to X-Forwarded-For: the per-address limits
+# below and the sign-in lockout key on the address the outermost one saw (core.client_address).
+# 0: no proxy, the header is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 # Invitation links: this many unknown links from one address within the window get a 429.
 LINK_GUESS_LIMIT = envint("LINK_GUESS_LIMIT", default=20)
 LINK_GUESS_WINDOW_SECONDS = envint("LINK_GUESS_WINDOW_SECONDS", default=900)
@@ -196,6 +236,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = envfloat("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is the client's, behind the proxies too (TRUSTED_PROXY_COUNT), not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password"]
@@ -317,6 +359,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.purge_expired_responses",
         "schedule": crontab(hour=2, minute=30),
     },
+    "purge-expired-exports": {
+        "task": "reports.tasks.purge_expired_exports",
+        "schedule": crontab(minute=15),
+    },
     # Catches up scoring that could not be queued (broker down) or whose task was lost.
     "score-stale-rounds": {"task": "reports.tasks.score_stale_rounds", "schedule": 300.0},
 }
@@ -326,6 +372,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 REMINDER_DAYS_BEFORE_CLOSE = envint("REMINDER_DAYS_BEFORE_CLOSE", default=3)
 # Responses (and invitations) of rounds closed longer ago than this are purged.
 RESPONSE_RETENTION_DAYS = envint("RESPONSE_RETENTION_DAYS", default=730)
+# Authority PDF packs can be downloaded for this many days after they were asked for, then
+# they are deleted (beat, below).
+EXPORT_RETENTION_DAYS = envint("EXPORT_RETENTION_DAYS", default=7)
 
 # --- Scoring --------------------------------------------------------------------------------
 # Submissions within this many seconds share one recomputation of their round's scorecard.

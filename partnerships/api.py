@@ -79,14 +79,19 @@ class ListedObjects:
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            SEARCH,
+            OpenApiParameter(
+                "search",
+                OpenApiTypes.STR,
+                description=_("Part of the name, or (officers only) of the contact name."),
+            ),
             ACTIVE,
             OpenApiParameter("agency_type", OpenApiTypes.STR, description=_("Agency type code.")),
         ]
     )
 )
 class AgencyViewSet(ListedObjects, RegistryViewSet):
-    """The authority's agencies: officers keep them, managers read them."""
+    """The authority's agencies: officers keep them, managers read them without the contact
+    name, e-mail and telephone (personal contact data is for officers only)."""
 
     serializer_class = AgencySerializer
 

@@ -37,6 +37,19 @@ officer_required = role_required(Role.OFFICER)
 reader_required = role_required(Role.OFFICER, Role.MANAGER)
 
 
+def sees_contact_data(user) -> bool:
+    """Personal contact data is for officers only: the contact name, e-mail and telephone of
+    agencies, and the names and e-mails of invitees. Managers read the registry and the
+    reports but not how to reach the people in them. Every serializer, page and template
+    that shows such data asks this (in templates: ``{% load contact_data %}`` and
+    ``{% if user|sees_contact_data %}``)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.role == Role.OFFICER
+        and user.authority_id is not None
+    )
+
+
 # --- The API ---------------------------------------------------------------------------------
 def _reads(user) -> bool:
     return user.is_authenticated and user.is_reader

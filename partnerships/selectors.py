@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Agency, Membership, Partnership, Project, Role, User
+from .permissions import sees_contact_data
 
 
 def partnerships_visible_to(user: User) -> QuerySet[Partnership]:
@@ -104,7 +105,11 @@ def agency_list(
         )
     )
     if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(contact_name__icontains=search))
+        # Searching by contact name would tell who the contact is: officers only.
+        matches = Q(name__icontains=search)
+        if sees_contact_data(user):
+            matches |= Q(contact_name__icontains=search)
+        qs = qs.filter(matches)
     if agency_type:
         qs = qs.filter(agency_type=agency_type)
     if status == "active":

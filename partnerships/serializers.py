@@ -7,9 +7,28 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from .models import Agency, Membership, Partnership, Project
+from .permissions import sees_contact_data
+
+OFFICERS_ONLY = _("Officers only: absent from the answers to anyone else (managers).")
 
 
-class AgencySerializer(serializers.ModelSerializer):
+class ContactDataForOfficers:
+    """Leaves `contact_fields` out of what it answers unless the requesting user
+    `sees_contact_data`; without a request in its context it leaves them out too."""
+
+    contact_fields: tuple[str, ...] = ()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)  # type: ignore[misc]
+        request = self.context.get("request")  # type: ignore[attr-defined]
+        if request is None or not sees_contact_data(request.user):
+            for name in self.contact_fields:
+                data.pop(name, None)
+        return data
+
+
+class AgencySerializer(ContactDataForOfficers, serializers.ModelSerializer):
+    contact_fields = ("contact_name", "email", "phone")
     n_partnerships = serializers.IntegerField(read_only=True, required=False)
 
     class Meta:
@@ -27,6 +46,11 @@ class AgencySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "n_partnerships", "created_at", "updated_at"]
+        extra_kwargs = {
+            "contact_name": {"help_text": OFFICERS_ONLY},
+            "email": {"help_text": OFFICERS_ONLY},
+            "phone": {"help_text": OFFICERS_ONLY},
+        }
         # The name is unique within an authority: the service checks it (full_clean), so the
         # serializer must not add a validator of its own that knows nothing of the authority.
         validators: list = []

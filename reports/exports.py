@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import logging
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -216,7 +218,7 @@ def export_request(*, actor, kind: str) -> Export:
     """Record the request and queue the task once the row is committed."""
     from .tasks import build_export_task
 
-    export = Export.objects.create(requested_by=actor, kind=kind)
+    export = Export.objects.create(requested_by=actor, authority_id=actor.authority_id, kind=kind)
     transaction.on_commit(lambda: build_export_task.delay(export.pk))
     return export
 
@@ -227,23 +229,34 @@ def export_build(*, export_id: int) -> Export:
 
     from . import pdf
     from .presenters import dashboard_context
+    from .selectors import export_readable_by
 
     export = Export.objects.select_related("requested_by__authority").get(pk=export_id)
     user = export.requested_by
+    if not export_readable_by(user, export):
+        # The requester lost the role or moved authority before the task ran: build nothing.
+        Export.objects.filter(pk=export_id).update(
+            status=ExportStatus.FAILED, finished_at=timezone.now()
+        )
+        export.refresh_from_db()
+        return export
     projects = list(
         projects_visible_to(user)
         .filter(active=True, partnership__active=True, rounds__isnull=False)
         .distinct()
         .order_by("partnership__name", "name")
-        .values_list("pk", flat=True)
+        .values_list("pk", "partnership_id")
     )
     Export.objects.filter(pk=export_id).update(
-        status=ExportStatus.RUNNING, total=len(projects), progress=0
+        status=ExportStatus.RUNNING,
+        total=len(projects),
+        progress=0,
+        covers_partnerships=sorted({partnership for _pk, partnership in projects}),
     )
     try:
         html = pdf.authority_pack_html(
             authority_name=user.authority.name,
-            sections=[dashboard_context(user, pk) for pk in projects],
+            sections=[dashboard_context(user, pk) for pk, _partnership in projects],
             on_section=lambda n: Export.objects.filter(pk=export_id).update(progress=n),
         )
         content = pdf.render_pdf(html)
@@ -262,3 +275,12 @@ def export_build(*, export_id: int) -> Export:
     )
     export.refresh_from_db()
     return export
+
+
+def export_purge_expired(*, now: datetime | None = None) -> int:
+    """Delete the exports asked for more than EXPORT_RETENTION_DAYS ago; how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    deleted, _by_model = Export.objects.filter(created_at__lte=cutoff).delete()
+    if deleted:
+        logger.info("purged %s expired exports", deleted)
+    return deleted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -123,11 +124,27 @@ class ExportStatus(models.TextChoices):
 
 
 class Export(models.Model):
-    """A long export built by a task; the page polls its progress, then offers the file."""
+    """A long export built by a task; the page polls its progress, then offers the file.
+
+    It records what it covers (the authority, and the partnerships whose projects it holds), so
+    that reading it later can check the requester's scope then, not when they asked; it is kept
+    EXPORT_RETENTION_DAYS, then purged (reports.exports.export_purge_expired).
+    """
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports"
     )
+    # The requester's authority when they asked; empty on packs from before it was recorded,
+    # which are never served again.
+    authority = models.ForeignKey(
+        "partnerships.LocalAuthority",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The ids of the partnerships whose projects the file holds, set when the build starts.
+    covers_partnerships = models.JSONField(null=True, blank=True)
     kind = models.CharField(max_length=40)
     status = models.CharField(
         max_length=20, choices=ExportStatus.choices, default=ExportStatus.PENDING
@@ -150,3 +167,11 @@ class Export(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.progress / self.total) if self.total else 0
+
+    @property
+    def expires_at(self):
+        return self.created_at + timedelta(days=settings.EXPORT_RETENTION_DAYS)
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at

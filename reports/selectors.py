@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Agency, User
+from partnerships.selectors import partnerships_visible_to
 from surveys.anonymity import OTHER_AGENCIES
 from surveys.models import Round
 from surveys.selectors import round_for_user, rounds_visible_to
@@ -61,8 +63,26 @@ def _named_agency(entry: dict[str, Any], names: dict[int, str]) -> dict[str, Any
     return {**entry, "agency_id": agency_id, "agency": names.get(agency_id, ""), "label": label}
 
 
+def export_readable_by(user: User, export) -> bool:
+    """May `user` read this export now? Only its requester, still a reader of the authority it
+    was asked in, and only while their scope today still covers every partnership in it (a
+    manager whose assignment narrowed loses a pack built from the wider one)."""
+    if not (user_reads_reports(user) and user.is_active and export.requested_by_id == user.pk):
+        return False
+    if export.authority_id is None or export.authority_id != user.authority_id:
+        return False
+    if export.covers_partnerships is None:  # not built yet: it holds nothing
+        return True
+    visible = set(partnerships_visible_to(user).values_list("pk", flat=True))
+    return set(export.covers_partnerships) <= visible
+
+
 def export_for_user(user: User, pk: int):
-    """An export is only ever visible to the person who asked for it."""
+    """An export is only ever visible to the person who asked for it, within their scope today
+    (export_readable_by); anything else is not found. It may have expired (`is_expired`)."""
     from .models import Export
 
-    return get_object_or_404(Export.objects.defer("content"), pk=pk, requested_by=user)
+    export = get_object_or_404(Export.objects.defer("content"), pk=pk, requested_by=user)
+    if not export_readable_by(user, export):
+        raise Http404
+    return export

@@ -51,3 +51,9 @@ def refresh_reliability_task(instrument_id: int) -> int:
 def build_export_task(export_id: int) -> int:
     """Build a long export (the authority-wide PDF pack); the page polls its progress."""
     return exports.export_build(export_id=export_id).pk
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=30, max_retries=3)
+def purge_expired_exports() -> int:
+    """Periodic (beat): delete the exports older than EXPORT_RETENTION_DAYS."""
+    return exports.export_purge_expired()

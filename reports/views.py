@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -108,10 +109,21 @@ def authority_pack_request(request: HttpRequest) -> HttpResponse:
     return redirect("reports:export_detail", pk=export.pk)
 
 
+def _export_expired(request: HttpRequest, export: Export) -> HttpResponse:
+    return render(
+        request,
+        "reports/export_expired.html",
+        {"export": export, "days": settings.EXPORT_RETENTION_DAYS},
+        status=410,
+    )
+
+
 @reader_required
 @require_GET
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     export = selectors.export_for_user(request.user, pk)
+    if export.is_expired:
+        return _export_expired(request, export)
     return render(request, "reports/export_detail.html", {"export": export})
 
 
@@ -119,6 +131,17 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_status(request: HttpRequest, pk: int) -> JsonResponse:
     export = selectors.export_for_user(request.user, pk)
+    if export.is_expired:
+        return JsonResponse(
+            {
+                "status": "expired",
+                "status_label": _("Expired"),
+                "progress": export.progress,
+                "total": export.total,
+                "download_url": None,
+            },
+            status=410,
+        )
     return JsonResponse(
         {
             "status": export.status,
@@ -136,6 +159,8 @@ def export_status(request: HttpRequest, pk: int) -> JsonResponse:
 @require_GET
 def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = selectors.export_for_user(request.user, pk)
+    if export.is_expired:
+        return _export_expired(request, export)
     if export.status != ExportStatus.DONE:
         raise Http404
     content = Export.objects.values_list("content", flat=True).get(pk=export.pk)

@@ -102,4 +102,4 @@ def invitation_revoke(request: Request, pk: int) -> Response:
     invitation = selectors.invitation_for_user(request.user, pk)
     services.invitation_revoke(actor=request.user, invitation=invitation)
     invitation.refresh_from_db()
-    return Response(InvitationSerializer(invitation).data)
+    return Response(InvitationSerializer(invitation, context={"request": request}).data)

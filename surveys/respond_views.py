@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.client_address import client_ip
+
 from . import selectors, services
 from .forms import ConsentForm, QuestionnaireForm
 from .models import Invitation
@@ -62,7 +64,20 @@ def _bind_session(request: HttpRequest, invitation: Invitation) -> None:
         request.session[SESSION_KEY] = invitation.pk
 
 
+def _session_invitation(request: HttpRequest) -> Invitation | None:
+    """The invitation this browser's session is already bound to; never binds one."""
+    invitation_id = request.session.get(SESSION_KEY)
+    if invitation_id is None:
+        return None
+    return selectors.respondent_invitation(invitation_id)
+
+
 def _current_invitation(request: HttpRequest) -> Invitation | None:
+    """The session's invitation, or, on a POST that passed the CSRF check, the page's resume.
+
+    Only views behind Django's CSRF check may call this: a resume value binds the session, and
+    binding one from another site's form would plant that site's invitation in this browser.
+    """
     invitation_id = request.session.get(SESSION_KEY)
     if invitation_id is None and request.method == "POST" and request.POST.get("resume"):
         try:
@@ -95,17 +110,14 @@ def _journey(request: HttpRequest):
     return invitation, None
 
 
-def _guess_key(request: HttpRequest) -> str:
-    return f"respond-link-misses:{request.META.get('REMOTE_ADDR', '')}"
-
-
 @never_cache
 @require_GET
 def respond_link(request: HttpRequest, token: str) -> HttpResponse:
-    key = _guess_key(request)
+    address = client_ip(request)  # the client's, not the reverse proxy's
+    key = f"respond-link-misses:{address}"
     if cache.get(key, 0) >= settings.LINK_GUESS_LIMIT:
         # Logged without the token: the address is enough to act on.
-        logger.warning("invitation link guessing blocked for %s", request.META.get("REMOTE_ADDR"))
+        logger.warning("invitation link guessing blocked for %s", address)
         return render(request, "surveys/respond/too_many.html", status=429)
     try:
         invitation = services.invitation_open(token=token)
@@ -289,8 +301,12 @@ def respond_done(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_failure_on_section(request: HttpRequest, number: int) -> HttpResponse:
-    """An expired form: show the page again with what was typed, saved by the next press."""
-    invitation = _current_invitation(request)
+    """An expired form: show the page again with what was typed, saved by the next press.
+
+    The CSRF check failed, so the post may come from another site: only a session this browser
+    already has counts, and the post's resume value is never read (it would bind a session).
+    """
+    invitation = _session_invitation(request)
     if invitation is None or not hasattr(invitation, "response"):
         return _session_ended(request)
     sections = selectors.instrument_sections(invitation.round.instrument_id)

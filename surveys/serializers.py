@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from partnerships.models import Project
+from partnerships.serializers import ContactDataForOfficers
 
 from .models import Instrument, Invitation, Question, QuestionType, Round
 from .selectors import instruments_all, invitation_status
@@ -113,8 +114,11 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 # --- Invitations -----------------------------------------------------------------------------
-class InvitationSerializer(serializers.ModelSerializer):
-    """An invitation; its link's token is never part of the API (only its hash is stored)."""
+class InvitationSerializer(ContactDataForOfficers, serializers.ModelSerializer):
+    """An invitation; its link's token is never part of the API (only its hash is stored).
+    The invitee's name and e-mail are personal contact data: answered to officers only."""
+
+    contact_fields = ("name", "email")
 
     # Any id is accepted here: the InvitationForm decides which agencies may be invited and
     # answers "not a valid choice" for anything else, exactly as on the page.

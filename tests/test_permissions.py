@@ -69,6 +69,8 @@ def alices_export(cast):
 
     return Export.objects.create(
         requested_by=cast.alice,
+        authority=cast.authority,
+        covers_partnerships=[cast.partnership.pk],
         kind="authority_pack",
         status="done",
         content=b"%PDF-1.7",

@@ -17,7 +17,7 @@
         if (s.status === "done") {
           ready.hidden = false;
           if (refresh) { refresh.hidden = true; }
-        } else if (s.status !== "failed") {
+        } else if (s.status !== "failed" && s.status !== "expired") {
           window.setTimeout(poll, 1000);
         }
       })

@@ -106,6 +106,56 @@ def test_a_manager_reads_agencies_but_cannot_write(api, cast):
     assert patch.status_code == 403
 
 
+CONTACT_FIELDS = {"contact_name", "email", "phone"}
+
+
+@pytest.fixture
+def contact(cast):
+    Agency.objects.filter(pk=cast.agency.pk).update(
+        contact_name="Rita Contact", email="rita@youth.example.org", phone="01234 567890"
+    )
+
+
+@pytest.mark.parametrize("whole_authority", [False, True])
+def test_a_manager_reads_agencies_without_their_contact_data(api, cast, contact, whole_authority):
+    """The attack: a manager harvests every agency's contact from the list and the detail."""
+    cast.mo.sees_whole_authority = whole_authority
+    cast.mo.save()
+    client = api(cast.mo)
+    listed = client.get("/api/v1/agencies/").json()["results"]
+    assert {a["name"] for a in listed} == {"Northshire College", "Northshire Youth Service"}
+    for agency in listed:
+        assert not CONTACT_FIELDS & agency.keys(), agency
+    detail = client.get(f"/api/v1/agencies/{cast.agency.pk}/")
+    assert detail.status_code == 200
+    assert not CONTACT_FIELDS & detail.json().keys()
+    body = detail.content.decode()
+    assert "Rita" not in body and "rita@" not in body and "567890" not in body
+    # Nor can the search tell who the contact is, letter by letter.
+    assert client.get("/api/v1/agencies/?search=Rita").json()["count"] == 0
+    assert client.get("/api/v1/agencies/?search=Youth").json()["count"] == 1
+
+
+def test_an_officer_reads_agencies_with_their_contact_data(api, cast, contact):
+    client = api(cast.alice)
+    listed = {a["name"]: a for a in client.get("/api/v1/agencies/").json()["results"]}
+    youth = listed["Northshire Youth Service"]
+    assert youth["contact_name"] == "Rita Contact"
+    assert youth["email"] == "rita@youth.example.org"
+    assert youth["phone"] == "01234 567890"
+    detail = client.get(f"/api/v1/agencies/{cast.agency.pk}/").json()
+    assert detail.keys() >= CONTACT_FIELDS and detail["email"] == "rita@youth.example.org"
+    assert client.get("/api/v1/agencies/?search=Rita").json()["count"] == 1
+
+
+def test_the_schema_says_the_contact_fields_are_for_officers_only(api, cast):
+    schema = api(cast.alice).get("/api/schema/?format=json")
+    agency = schema.json()["components"]["schemas"]["Agency"]
+    for name in CONTACT_FIELDS:
+        assert name not in agency.get("required", [])
+        assert "Officers only" in agency["properties"][name]["description"]
+
+
 def test_another_authoritys_agency_is_404(api, cast):
     client = api(cast.alice)
     url = f"/api/v1/agencies/{cast.other_agency.pk}/"

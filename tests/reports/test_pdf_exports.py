@@ -76,6 +76,7 @@ def test_the_authority_pack_is_built_by_a_task_with_progress(
 def test_an_export_is_only_for_the_person_who_asked(client, cast):
     export = Export.objects.create(
         requested_by=cast.alice,
+        authority=cast.authority,
         kind="authority_pack",
         status="done",
         content=b"%PDF-",
@@ -88,7 +89,9 @@ def test_an_export_is_only_for_the_person_who_asked(client, cast):
 
 
 def test_an_unfinished_export_cannot_be_downloaded(client, cast):
-    export = Export.objects.create(requested_by=cast.alice, kind="authority_pack")
+    export = Export.objects.create(
+        requested_by=cast.alice, authority=cast.authority, kind="authority_pack"
+    )
     client.force_login(cast.alice)
     assert client.get(reverse("reports:export_download", args=[export.pk])).status_code == 404
     assert (

@@ -257,6 +257,50 @@ def test_an_expired_csrf_token_shows_the_page_again_with_the_answers(survey):
     assert not Answer.objects.exists()
 
 
+def test_another_site_cannot_plant_a_respondent_session_through_an_expired_form(survey):
+    """Login CSRF: a cross-site post carrying a genuine resume value but no valid CSRF token."""
+    from django.core import signing
+
+    from surveys.respond_views import RESUME_SALT, SESSION_KEY
+
+    # The attacker's own invitation: its resume value is on every page of their questionnaire.
+    resume = signing.dumps(survey.invitation.pk, salt=RESUME_SALT)
+    aims = survey.round.instrument.sections.get(code="aims")
+    victim = Client(enforce_csrf_checks=True)
+    for token in ("", "forged" * 8):
+        data = {**section_data(aims, likert="5"), "resume": resume}
+        if token:
+            data["csrfmiddlewaretoken"] = token
+        response = victim.post(section_url(aims.position), data)
+        assert response.status_code == 403
+        assert "Open your invitation link again" in response.content.decode()
+        assert "sessionid" not in response.cookies
+    assert SESSION_KEY not in victim.session
+    # The victim's browser is bound to nothing: the next page still asks for a link.
+    assert victim.get(section_url(aims.position)).status_code == 403
+    assert victim.get(CHECK).status_code == 403
+    assert not Answer.objects.exists()
+
+
+def test_a_page_left_open_resumes_with_a_valid_csrf_token(survey):
+    """The legitimate resume: the session ended, the form (and its CSRF token) is still good."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(reverse("surveys:respond_link", args=[survey.token]))
+    token = str(browser.get(START).context["csrf_token"])
+    browser.post(START, {"consent": "on", "csrfmiddlewaretoken": token})
+    aims = survey.round.instrument.sections.get(code="aims")
+    page = browser.get(section_url(aims.position))
+    browser.cookies.pop("sessionid")  # the session expired while the page was open
+    data = {
+        **section_data(aims, likert="2"),
+        "resume": page.context["resume"],
+        "csrfmiddlewaretoken": str(page.context["csrf_token"]),
+    }
+    response = browser.post(section_url(aims.position), data)
+    assert response.status_code == 302
+    assert Answer.objects.filter(value=2).count() == 6
+
+
 def test_the_respondent_pages_need_the_link_first(client, survey):
     response = client.get(section_url(1))
     assert response.status_code == 403
