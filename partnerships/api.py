@@ -22,7 +22,7 @@ from core.api import ID, ServiceErrors, building_schema
 
 from . import selectors, services
 from .models import Membership
-from .permissions import PERMISSIONS
+from .permissions import PERMISSIONS, SignedInApiRequest
 from .serializers import (
     AgencySerializer,
     MembershipSerializer,
@@ -59,11 +59,14 @@ class RegistryViewSet(
 
     permission_classes = PERMISSIONS
     lookup_value_regex = ID
+    request: SignedInApiRequest
 
 
 class ListedObjects:
     """One object is read through the list's selector, so it carries the list's counts;
     `listed(**filters)` is that selector for the requesting user."""
+
+    kwargs: dict[str, Any]
 
     def listed(self, **filters: str) -> QuerySet:
         raise NotImplementedError
@@ -192,6 +195,7 @@ class PartnershipMemberships(ServiceErrors, generics.ListCreateAPIView):
 
     serializer_class = MembershipSerializer
     permission_classes = PERMISSIONS
+    request: SignedInApiRequest
 
     def get_queryset(self) -> QuerySet:
         if building_schema(self):
@@ -207,11 +211,11 @@ class PartnershipMemberships(ServiceErrors, generics.ListCreateAPIView):
         return super().get_serializer(*args, **kwargs)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partnership = selectors.partnership_for_user(request.user, self.kwargs["pk"])
+        partnership = selectors.partnership_for_user(self.request.user, self.kwargs["pk"])
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = services.membership_add(
-            actor=request.user,
+            actor=self.request.user,
             partnership=partnership,
             agency=serializer.validated_data["agency"],
             role=serializer.validated_data.get("role", "partner"),

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from core.api import drf_validation_error
 
 from . import selectors, services
-from .permissions import OfficersOnly
+from .permissions import OfficersOnly, api_user
 from .serializers import MembershipSerializer
 
 ACTIVE_REQUEST = inline_serializer("ActiveFlag", {"active": serializers.BooleanField()})
@@ -54,10 +54,10 @@ def _active_flag(request: Request) -> bool:
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, OfficersOnly])
 def partnership_active(request: Request, pk: int) -> Response:
-    partnership = selectors.partnership_for_user(request.user, pk)
+    partnership = selectors.partnership_for_user(api_user(request), pk)
     active = _active_flag(request)
     partnership = services.partnership_set_active(
-        actor=request.user, partnership=partnership, active=active
+        actor=api_user(request), partnership=partnership, active=active
     )
     return Response({"id": partnership.pk, "active": partnership.active})
 
@@ -66,9 +66,9 @@ def partnership_active(request: Request, pk: int) -> Response:
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, OfficersOnly])
 def project_active(request: Request, pk: int) -> Response:
-    project = selectors.project_for_user(request.user, pk)
+    project = selectors.project_for_user(api_user(request), pk)
     active = _active_flag(request)
-    project = services.project_set_active(actor=request.user, project=project, active=active)
+    project = services.project_set_active(actor=api_user(request), project=project, active=active)
     return Response({"id": project.pk, "active": project.active})
 
 
@@ -80,7 +80,7 @@ def project_active(request: Request, pk: int) -> Response:
 @api_view(["PUT"])
 @permission_classes([IsAuthenticated, OfficersOnly])
 def membership_change(request: Request, pk: int) -> Response:
-    membership = selectors.membership_for_user(request.user, pk)
+    membership = selectors.membership_for_user(api_user(request), pk)
     change = MembershipChange(data=request.data)
     change.is_valid(raise_exception=True)
     data = change.validated_data
@@ -91,7 +91,7 @@ def membership_change(request: Request, pk: int) -> Response:
         )
     try:
         membership = services.membership_update(
-            actor=request.user,
+            actor=api_user(request),
             membership=membership,
             role=data["role"],
             joined_on=joined,

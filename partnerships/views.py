@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +29,7 @@ from .forms import (
     ProjectForm,
 )
 from .models import Role
-from .permissions import officer_required, reader_required
+from .permissions import SignedInRequest, authority_id_of, officer_required, reader_required
 
 IMPORT_SESSION_KEY = "agency_import_csv"
 
@@ -35,10 +37,10 @@ IMPORT_SESSION_KEY = "agency_import_csv"
 # --- Home ----------------------------------------------------------------------------------
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     user = request.user
     partnerships = selectors.partnerships_visible_to(user).filter(active=True).order_by("name")
-    context = {"partnerships": partnerships[:50]}
+    context: dict[str, Any] = {"partnerships": partnerships[:50]}
     if user.role == Role.PARTNER:
         template = "partnerships/home_partner.html"
     elif user.role == Role.MANAGER:
@@ -54,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- Partnerships --------------------------------------------------------------------------
 @reader_required
 @require_GET
-def partnership_list(request: HttpRequest) -> HttpResponse:
+def partnership_list(request: SignedInRequest) -> HttpResponse:
     form = PartnershipFilterForm(
         request.GET or None, programmes=selectors.programmes_in_authority(request.user)
     )
@@ -75,7 +77,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
-def partnership_create(request: HttpRequest) -> HttpResponse:
+def partnership_create(request: SignedInRequest) -> HttpResponse:
     form = PartnershipForm(request.POST or None, authority_id=request.user.authority_id)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -96,7 +98,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 
 @reader_required
 @require_GET
-def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership, memberships, projects = selectors.partnership_detail(request.user, pk)
     return render(
         request,
@@ -107,7 +109,7 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
-def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership = selectors.partnership_for_user(request.user, pk)
     form = PartnershipForm(
         request.POST or None, instance=partnership, authority_id=request.user.authority_id
@@ -146,7 +148,7 @@ def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_POST
-def partnership_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def partnership_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership = selectors.partnership_for_user(request.user, pk)
     active = request.POST.get("restore") == "1"
     services.partnership_set_active(actor=request.user, partnership=partnership, active=active)
@@ -157,7 +159,7 @@ def partnership_archive(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Memberships ---------------------------------------------------------------------------
 @officer_required
 @require_http_methods(["GET", "POST"])
-def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_add(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership = selectors.partnership_for_user(request.user, pk)
     form = MembershipAddForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
@@ -180,7 +182,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
-def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     membership = selectors.membership_for_user(request.user, pk)
     form = MembershipEditForm(request.POST or None, instance=membership)
     back_url = reverse("partnerships:partnership_detail", args=[membership.partnership_id])
@@ -208,7 +210,7 @@ def membership_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Projects ------------------------------------------------------------------------------
 @officer_required
 @require_http_methods(["GET", "POST"])
-def project_create(request: HttpRequest, pk: int) -> HttpResponse:
+def project_create(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership = selectors.partnership_for_user(request.user, pk)
     form = ProjectForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
@@ -231,7 +233,7 @@ def project_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     project = selectors.project_for_user(request.user, pk)
     form = ProjectForm(request.POST or None, instance=project, partnership=project.partnership)
     if request.method == "POST" and form.is_valid():
@@ -257,7 +259,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_POST
-def project_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def project_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     project = selectors.project_for_user(request.user, pk)
     active = request.POST.get("restore") == "1"
     services.project_set_active(actor=request.user, project=project, active=active)
@@ -268,7 +270,7 @@ def project_archive(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Agencies ------------------------------------------------------------------------------
 @officer_required
 @require_GET
-def agency_list(request: HttpRequest) -> HttpResponse:
+def agency_list(request: SignedInRequest) -> HttpResponse:
     form = AgencyFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.agency_list(
@@ -286,7 +288,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
-def agency_create(request: HttpRequest) -> HttpResponse:
+def agency_create(request: SignedInRequest) -> HttpResponse:
     form = AgencyForm(request.POST or None, authority_id=request.user.authority_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -303,7 +305,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
-def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     agency = selectors.agency_for_user(request.user, pk)
     form = AgencyForm(request.POST or None, instance=agency, authority_id=request.user.authority_id)
     if request.method == "POST" and form.is_valid():
@@ -329,7 +331,7 @@ def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_POST
-def agency_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_archive(request: SignedInRequest, pk: int) -> HttpResponse:
     agency = selectors.agency_for_user(request.user, pk)
     active = request.POST.get("restore") == "1"
     services.agency_set_active(actor=request.user, agency=agency, active=active)
@@ -339,13 +341,13 @@ def agency_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
-def agency_import(request: HttpRequest) -> HttpResponse:
+def agency_import(request: SignedInRequest) -> HttpResponse:
     """Upload, then preview with row-level errors; a valid preview is confirmed separately."""
     form = AgencyImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["file"].read()
-        preview = agency_csv_parse(content=content, authority_id=request.user.authority_id)
+        preview = agency_csv_parse(content=content, authority_id=authority_id_of(request.user))
         if preview.is_valid:
             request.session[IMPORT_SESSION_KEY] = content.decode("utf-8-sig")
         else:
@@ -355,14 +357,14 @@ def agency_import(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 @require_POST
-def agency_import_confirm(request: HttpRequest) -> HttpResponse:
+def agency_import_confirm(request: SignedInRequest) -> HttpResponse:
     content = request.session.pop(IMPORT_SESSION_KEY, None)
     if content is None:
         messages.error(request, _("There is no checked file to import. Upload it again."))
         return redirect("partnerships:agency_import")
     # Checked again inside the transaction: another officer may have added a clashing name.
     preview = agency_csv_parse(
-        content=content.encode("utf-8"), authority_id=request.user.authority_id
+        content=content.encode("utf-8"), authority_id=authority_id_of(request.user)
     )
     if not preview.is_valid:
         messages.error(request, _("The file no longer passes the checks. Upload it again."))
@@ -378,7 +380,7 @@ def agency_import_confirm(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 @require_GET
-def agency_import_template(request: HttpRequest) -> HttpResponse:
+def agency_import_template(request: SignedInRequest) -> HttpResponse:
     response = HttpResponse(agency_csv_template(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="agencies-template.csv"'
     return response

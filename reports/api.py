@@ -8,6 +8,9 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from partnerships.permissions import api_user
 
 from . import selectors
 
@@ -39,14 +42,14 @@ class ReadsReports(BasePermission):
 
     message = _("Only officers and managers can read scorecards.")
 
-    def has_permission(self, request: Request, view) -> bool:
-        return selectors.user_reads_reports(request.user)
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return selectors.user_reads_reports(api_user(request))  # IsAuthenticated comes first
 
 
 @api_view(["GET"])
 @permission_classes([IsAuthenticated, ReadsReports])
 def round_scorecard(request: Request, pk: int) -> Response:
-    rnd = selectors.round_for_user(request.user, pk)
+    rnd = selectors.round_for_user(api_user(request), pk)
     scorecard = selectors.latest_scorecard(rnd)
     if scorecard is None:
         detail = _("No scorecard yet")

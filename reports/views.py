@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from partnerships.permissions import reader_required
+from partnerships.permissions import SignedInRequest, reader_required
 from partnerships.selectors import programmes_in_authority
 from surveys.selectors import instrument_with_questions, round_for_user
 
@@ -31,7 +31,7 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 
 @reader_required
 @require_GET
-def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def instrument_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """A questionnaire version, its index weights and, once measured, its reliability."""
     instrument, sections = instrument_with_questions(pk)
     return render(
@@ -47,7 +47,7 @@ def instrument_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @reader_required
 @require_GET
-def project_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+def project_dashboard(request: SignedInRequest, pk: int) -> HttpResponse:
     round_pk = request.GET.get("round")
     context = presenters.dashboard_page_context(
         request.user, pk, int(round_pk) if round_pk and round_pk.isdigit() else None
@@ -57,7 +57,7 @@ def project_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @reader_required
 @require_GET
-def authority_overview(request: HttpRequest) -> HttpResponse:
+def authority_overview(request: SignedInRequest) -> HttpResponse:
     form = OverviewFilterForm(request.GET or None, programmes=programmes_in_authority(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     context = presenters.overview_page_context(request.user, filters)
@@ -66,7 +66,7 @@ def authority_overview(request: HttpRequest) -> HttpResponse:
 
 @reader_required
 @require_GET
-def project_scores_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def project_scores_csv(request: SignedInRequest, pk: int) -> StreamingHttpResponse:
     dashboard = dashboards.project_dashboard(request.user, pk)
     points = [
         (p.round, scorecard_for_display(dashboard.scorecards[p.round.pk], p.round))
@@ -78,7 +78,7 @@ def project_scores_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 @reader_required
 @require_GET
-def round_responses_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def round_responses_csv(request: SignedInRequest, pk: int) -> StreamingHttpResponse:
     survey_round = round_for_user(request.user, pk)
     if not exports.raw_answers_readable(request.user, survey_round):
         raise PermissionDenied(
@@ -90,7 +90,7 @@ def round_responses_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 @reader_required
 @require_GET
-def project_scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def project_scorecard_pdf(request: SignedInRequest, pk: int) -> HttpResponse:
     round_pk = request.GET.get("round")
     context = presenters.dashboard_context(
         request.user, pk, int(round_pk) if round_pk and round_pk.isdigit() else None
@@ -104,7 +104,7 @@ def project_scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @reader_required
 @require_POST
-def authority_pack_request(request: HttpRequest) -> HttpResponse:
+def authority_pack_request(request: SignedInRequest) -> HttpResponse:
     export = exports.export_request(actor=request.user, kind=exports.EXPORT_AUTHORITY_PACK)
     return redirect("reports:export_detail", pk=export.pk)
 
@@ -120,7 +120,7 @@ def _export_expired(request: HttpRequest, export: Export) -> HttpResponse:
 
 @reader_required
 @require_GET
-def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def export_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     export = selectors.export_for_user(request.user, pk)
     if export.is_expired:
         return _export_expired(request, export)
@@ -129,7 +129,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @reader_required
 @require_GET
-def export_status(request: HttpRequest, pk: int) -> JsonResponse:
+def export_status(request: SignedInRequest, pk: int) -> JsonResponse:
     export = selectors.export_for_user(request.user, pk)
     if export.is_expired:
         return JsonResponse(
@@ -157,13 +157,15 @@ def export_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @reader_required
 @require_GET
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+def export_download(request: SignedInRequest, pk: int) -> HttpResponse:
     export = selectors.export_for_user(request.user, pk)
     if export.is_expired:
         return _export_expired(request, export)
     if export.status != ExportStatus.DONE:
         raise Http404
     content = Export.objects.values_list("content", flat=True).get(pk=export.pk)
+    if content is None:  # a finished export always has its file: nothing to send without one
+        raise Http404
     response = HttpResponse(bytes(content), content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response

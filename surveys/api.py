@@ -24,7 +24,7 @@ from rest_framework.response import Response as APIResponse
 
 from core.api import ID, ServiceErrors, building_schema, form_errors
 from partnerships import selectors as registry
-from partnerships.permissions import PERMISSIONS, OfficersOnly
+from partnerships.permissions import PERMISSIONS, OfficersOnly, SignedInApiRequest
 
 from . import selectors, services
 from .anonymity import OTHER_AGENCIES, round_group_labels
@@ -86,6 +86,7 @@ class RoundViewSet(
     serializer_class = RoundSerializer
     permission_classes = PERMISSIONS
     lookup_value_regex = ID
+    request: SignedInApiRequest
 
     def get_queryset(self) -> QuerySet[Round]:
         qs = selectors.rounds_visible_to(self.request.user).order_by("-opens_on", "-id")
@@ -126,6 +127,7 @@ class RoundInvitations(ServiceErrors, generics.ListCreateAPIView):
 
     serializer_class = InvitationSerializer
     permission_classes = [IsAuthenticated, OfficersOnly]
+    request: SignedInApiRequest
 
     def get_queryset(self) -> QuerySet[Invitation]:
         if building_schema(self):
@@ -136,7 +138,7 @@ class RoundInvitations(ServiceErrors, generics.ListCreateAPIView):
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> APIResponse:
-        survey_round = selectors.round_for_user(request.user, self.kwargs["pk"])
+        survey_round = selectors.round_for_user(self.request.user, self.kwargs["pk"])
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -147,7 +149,7 @@ class RoundInvitations(ServiceErrors, generics.ListCreateAPIView):
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
         invitation = services.invitation_add(
-            actor=request.user, survey_round=survey_round, **form.cleaned_data
+            actor=self.request.user, survey_round=survey_round, **form.cleaned_data
         )
         return APIResponse(self.get_serializer(invitation).data, status=status.HTTP_201_CREATED)
 
@@ -314,6 +316,7 @@ class RoundResponses(ServiceErrors, generics.ListAPIView):
 
     serializer_class = ResponseSerializer
     permission_classes = [IsAuthenticated, OfficersOnly]
+    request: SignedInApiRequest
 
     def _round(self) -> Round:
         return selectors.round_for_user(self.request.user, self.kwargs["pk"])
@@ -343,7 +346,7 @@ class RoundResponses(ServiceErrors, generics.ListAPIView):
             page_rows = self.paginate_queryset(rows)  # type: ignore[arg-type]
             return self.get_paginated_response(self.get_serializer(page_rows, many=True).data)
         page = self.paginate_queryset(self.get_queryset())
-        rows = response_rows(survey_round, page)
+        rows = response_rows(survey_round, page or [])  # None only without a paginator
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> APIResponse:
@@ -367,7 +370,7 @@ class RoundResponses(ServiceErrors, generics.ListAPIView):
         if errors:
             raise serializers.ValidationError(errors)
         response = services.response_enter_on_paper(
-            actor=request.user,
+            actor=self.request.user,
             survey_round=survey_round,
             agency=agency_form.cleaned_data["agency"],
             values=form.answer_values(),

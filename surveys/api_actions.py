@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from partnerships.permissions import OfficersOnly
+from partnerships.permissions import OfficersOnly, api_user
 
 from . import selectors, services
 from .serializers import InvitationSerializer, RoundSerializer
@@ -34,7 +34,7 @@ class RoundClosedAlready(APIException):
 
 
 def _round(request: Request, pk: int):
-    return selectors.round_for_user(request.user, pk)
+    return selectors.round_for_user(api_user(request), pk)
 
 
 @extend_schema(
@@ -50,7 +50,7 @@ def _round(request: Request, pk: int):
 @permission_classes([IsAuthenticated, OfficersOnly])
 def round_close(request: Request, pk: int) -> Response:
     try:
-        closed = services.round_close(actor=request.user, survey_round=_round(request, pk))
+        closed = services.round_close(actor=api_user(request), survey_round=_round(request, pk))
     except services.RoundAlreadyClosed as exc:
         raise RoundClosedAlready from exc
     return Response(RoundSerializer(closed).data)
@@ -60,7 +60,7 @@ def round_close(request: Request, pk: int) -> Response:
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, OfficersOnly])
 def round_send(request: Request, pk: int) -> Response:
-    count = services.round_send_unsent(actor=request.user, survey_round=_round(request, pk))
+    count = services.round_send_unsent(actor=api_user(request), survey_round=_round(request, pk))
     return Response({"sent": count})
 
 
@@ -68,7 +68,7 @@ def round_send(request: Request, pk: int) -> Response:
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, OfficersOnly])
 def round_remind(request: Request, pk: int) -> Response:
-    count = services.round_send_reminders(actor=request.user, survey_round=_round(request, pk))
+    count = services.round_send_reminders(actor=api_user(request), survey_round=_round(request, pk))
     return Response({"sent": count})
 
 
@@ -79,7 +79,7 @@ def round_remind(request: Request, pk: int) -> Response:
 @permission_classes([IsAuthenticated, OfficersOnly])
 def round_invite_members(request: Request, pk: int) -> Response:
     created, skipped = services.invitations_add_from_memberships(
-        actor=request.user, survey_round=_round(request, pk)
+        actor=api_user(request), survey_round=_round(request, pk)
     )
     return Response({"invited": len(created), "skipped_agencies": [a.name for a in skipped]})
 
@@ -88,9 +88,9 @@ def round_invite_members(request: Request, pk: int) -> Response:
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, OfficersOnly])
 def invitation_send(request: Request, pk: int) -> Response:
-    invitation = selectors.invitation_for_user(request.user, pk)
+    invitation = selectors.invitation_for_user(api_user(request), pk)
     count = services.invitations_send(
-        actor=request.user, survey_round=invitation.round, invitations=[invitation]
+        actor=api_user(request), survey_round=invitation.round, invitations=[invitation]
     )
     return Response({"sent": count})
 
@@ -99,7 +99,7 @@ def invitation_send(request: Request, pk: int) -> Response:
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, OfficersOnly])
 def invitation_revoke(request: Request, pk: int) -> Response:
-    invitation = selectors.invitation_for_user(request.user, pk)
-    services.invitation_revoke(actor=request.user, invitation=invitation)
+    invitation = selectors.invitation_for_user(api_user(request), pk)
+    services.invitation_revoke(actor=api_user(request), invitation=invitation)
     invitation.refresh_from_db()
     return Response(InvitationSerializer(invitation, context={"request": request}).data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.pages import apply_service_errors, form_page
 from partnerships import selectors as registry
-from partnerships.permissions import officer_required, reader_required
+from partnerships.permissions import SignedInRequest, officer_required, reader_required
 
 from . import selectors, services
 from .forms import InvitationForm, PaperResponseAgencyForm, QuestionnaireForm, RoundForm
@@ -22,7 +22,7 @@ from .models import DEFAULT_MIN_GROUP_SIZE
 
 @reader_required
 @require_GET
-def instrument_list(request: HttpRequest) -> HttpResponse:
+def instrument_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request, "surveys/instrument_list.html", {"instruments": selectors.instruments_all()}
     )
@@ -30,7 +30,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
 
 @reader_required
 @require_GET
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """A project and its survey rounds (drawn here, where rounds live)."""
     project = registry.project_for_user(request.user, pk)
     return render(
@@ -42,7 +42,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
-def round_create(request: HttpRequest, project_pk: int) -> HttpResponse:
+def round_create(request: SignedInRequest, project_pk: int) -> HttpResponse:
     project = registry.project_for_user(request.user, project_pk)
     form = RoundForm(request.POST or None, initial={"min_group_size": DEFAULT_MIN_GROUP_SIZE})
     if request.method == "POST" and form.is_valid():
@@ -65,7 +65,7 @@ def round_create(request: HttpRequest, project_pk: int) -> HttpResponse:
 
 @reader_required
 @require_GET
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     survey_round = selectors.round_for_user(request.user, pk)
     status = selectors.round_status(survey_round)
     return render(
@@ -81,7 +81,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
-def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_add(request: SignedInRequest, pk: int) -> HttpResponse:
     survey_round = selectors.round_for_user(request.user, pk)
     form = InvitationForm(request.POST or None, survey_round=survey_round)
     if request.method == "POST" and form.is_valid():
@@ -104,7 +104,7 @@ def invitation_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_POST
-def invitations_from_memberships(request: HttpRequest, pk: int) -> HttpResponse:
+def invitations_from_memberships(request: SignedInRequest, pk: int) -> HttpResponse:
     survey_round = selectors.round_for_user(request.user, pk)
     created, skipped = services.invitations_add_from_memberships(
         actor=request.user, survey_round=survey_round
@@ -125,7 +125,7 @@ def invitations_from_memberships(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_POST
-def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
+def invitations_send(request: SignedInRequest, pk: int) -> HttpResponse:
     survey_round = selectors.round_for_user(request.user, pk)
     count = services.round_send_unsent(actor=request.user, survey_round=survey_round)
     messages.success(
@@ -137,7 +137,7 @@ def invitations_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_POST
-def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+def round_close(request: SignedInRequest, pk: int) -> HttpResponse:
     survey_round = selectors.round_for_user(request.user, pk)
     try:
         services.round_close(actor=request.user, survey_round=survey_round)
@@ -150,7 +150,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_POST
-def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
+def round_remind(request: SignedInRequest, pk: int) -> HttpResponse:
     survey_round = selectors.round_for_user(request.user, pk)
     count = services.round_send_reminders(actor=request.user, survey_round=survey_round)
     messages.success(
@@ -162,7 +162,7 @@ def round_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_POST
-def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_resend(request: SignedInRequest, pk: int) -> HttpResponse:
     invitation = selectors.invitation_for_user(request.user, pk)
     count = services.invitations_send(
         actor=request.user, survey_round=invitation.round, invitations=[invitation]
@@ -178,7 +178,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     invitation = selectors.invitation_for_user(request.user, pk)
     services.invitation_revoke(actor=request.user, invitation=invitation)
     messages.success(request, _("Invitation revoked: its link no longer works."))
@@ -187,7 +187,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
-def paper_response(request: HttpRequest, pk: int) -> HttpResponse:
+def paper_response(request: SignedInRequest, pk: int) -> HttpResponse:
     """Key in a paper questionnaire: every question on one page, for one agency."""
     survey_round = selectors.round_for_user(request.user, pk)
     questions = list(survey_round.instrument.questions.select_related("section"))
@@ -216,7 +216,7 @@ def paper_response(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
-def round_responses_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def round_responses_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     """Delete a closed round's responses and invitations, after offering the export first."""
     survey_round = selectors.round_for_user(request.user, pk)
     if request.method == "POST":
