@@ -10,7 +10,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "authority", "role", "agency", "is_active")
     list_filter = ("authority", "role", "is_active", "is_superuser")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),  # Django sets it; its type says it may be None
         (
             _("Partnership Lens"),
             {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TypedDict
 
 from django.db import transaction
 
@@ -37,7 +38,17 @@ AGENCIES = [
     ("Northshire Sports Trust", AgencyType.OTHER),
 ]
 
-PARTNERSHIPS = [
+
+class PartnershipSpec(TypedDict):
+    name: str
+    programme: str
+    level: str
+    description: str
+    members: list[int]  # indexes into AGENCIES, the lead first
+    projects: list[tuple[str, str]]  # (name, target group)
+
+
+PARTNERSHIPS: list[PartnershipSpec] = [
     {
         "name": "Eastfield New Start Partnership",
         "programme": "New Start",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FilterFormMixin
@@ -13,7 +16,7 @@ from core.forms import FilterFormMixin
 from .models import Agency, AgencyType, Level, Membership, Partnership, Project
 
 
-def _helper(submit_label: str) -> FormHelper:
+def _helper(submit_label: str | Promise) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False  # the page template owns <form>, its CSRF token and error summary
     helper.add_input(Submit("submit", submit_label))
@@ -84,10 +87,11 @@ class MembershipAddForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         already = partnership.memberships.values_list("agency_id", flat=True)
-        self.fields["agency"].queryset = Agency.objects.filter(
+        agency = cast(forms.ModelChoiceField, self.fields["agency"])  # the model's FK
+        agency.queryset = Agency.objects.filter(
             authority_id=partnership.authority_id, active=True
         ).exclude(pk__in=already)
-        self.fields["agency"].empty_label = _("Choose an agency")
+        agency.empty_label = _("Choose an agency")
         self.helper = _helper(_("Add agency to partnership"))
 
     def validate_unique(self) -> None:
@@ -106,8 +110,9 @@ class MembershipEditForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Save membership"))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what clean() returns, typed as never None
         joined, left = cleaned.get("joined_on"), cleaned.get("left_on")
         if joined and left and left < joined:
             self.add_error("left_on", _("The leaving date must be on or after the joining date."))
@@ -151,7 +156,8 @@ class PartnershipFilterForm(FilterFormMixin, forms.Form):
 
     def __init__(self, *args, programmes: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].choices = [("", _("Any programme"))] + [(p, p) for p in programmes]
+        programme = cast(forms.ChoiceField, self.fields["programme"])
+        programme.choices = [("", _("Any programme"))] + [(p, p) for p in programmes]
 
 
 class AgencyFilterForm(FilterFormMixin, forms.Form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -54,7 +56,8 @@ class User(AbstractUser):
         default=False,
         help_text=_("For managers: read every partnership, not only the assigned ones."),
     )
-    assigned_partnerships = models.ManyToManyField(
+    # Annotated: django-stubs cannot infer a many-to-many field to a model named by a string.
+    assigned_partnerships: models.ManyToManyField[Partnership, Any] = models.ManyToManyField(
         "Partnership",
         verbose_name=_("assigned partnerships"),
         blank=True,
@@ -178,7 +181,9 @@ class Partnership(TimestampedModel):
     # Optimistic locking: an edit based on an older version is refused, never applied over
     # someone else's change.
     version = models.PositiveIntegerField(default=1)
-    agencies = models.ManyToManyField(Agency, through="Membership", related_name="partnerships")
+    agencies: models.ManyToManyField[Agency, Membership] = models.ManyToManyField(
+        Agency, through="Membership", related_name="partnerships"
+    )
 
     class Meta:
         verbose_name = _("partnership")

@@ -23,12 +23,12 @@ def partnerships_visible_to(user: User) -> QuerySet[Partnership]:
         if user.sees_whole_authority:
             return in_authority
         return in_authority.filter(managers=user)
-    if user.role == Role.PARTNER:
+    if user.role == Role.PARTNER and user.agency_id is not None:  # a partner has an agency
         return in_authority.filter(memberships__agency_id=user.agency_id).distinct()
     return Partnership.objects.none()
 
 
-def partnership_scope(user: User) -> tuple:
+def partnership_scope(user: User) -> tuple[str, int | tuple[int, ...]]:
     """A hashable statement of what `partnerships_visible_to(user)` returns (for cache keys):
     the whole authority, or the ids of the partnerships this user may see."""
     if (

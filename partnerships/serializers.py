@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
@@ -142,7 +144,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         if agencies is not None:
             # Only the requester's own agencies can be chosen: any other id is "invalid".
-            self.fields["agency"].queryset = agencies
+            cast(serializers.RelatedField, self.fields["agency"]).queryset = agencies
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -166,7 +168,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     def __init__(self, *args, partnerships=None, **kwargs):
         super().__init__(*args, **kwargs)
         if partnerships is not None:
-            self.fields["partnership"].queryset = partnerships
+            cast(serializers.RelatedField, self.fields["partnership"]).queryset = partnerships
         if self.instance is not None:
             # A project never moves to another partnership.
             self.fields["partnership"].read_only = True

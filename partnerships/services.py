@@ -28,9 +28,11 @@ def require_officer_of(actor: User, authority_id: int) -> None:
         raise PermissionDenied(_("Only officers of the authority can do this."))
 
 
-def _require_officer(actor: User) -> None:
-    if not actor.is_officer:
+def _require_officer(actor: User) -> int:
+    """Refuses anyone but an officer of an authority; returns the officer's authority id."""
+    if not actor.is_officer or actor.authority_id is None:  # is_officer has an authority
         raise PermissionDenied(_("Only officers of the authority can change the registry."))
+    return actor.authority_id
 
 
 def _same_authority(actor: User, *objects: Any) -> None:
@@ -57,9 +59,9 @@ def partnership_register(
     description: str = "",
     start_date: dt.date | None = None,
 ) -> Partnership:
-    _require_officer(actor)
+    authority_id = _require_officer(actor)
     partnership = Partnership(
-        authority_id=actor.authority_id,
+        authority_id=authority_id,
         name=name,
         programme=programme,
         level=level,
@@ -129,8 +131,8 @@ def partnership_set_active(*, actor: User, partnership: Partnership, active: boo
 
 @transaction.atomic
 def agency_create(*, actor: User, name: str, agency_type: str, **fields: Any) -> Agency:
-    _require_officer(actor)
-    agency = Agency(authority_id=actor.authority_id, name=name, agency_type=agency_type, **fields)
+    authority_id = _require_officer(actor)
+    agency = Agency(authority_id=authority_id, name=name, agency_type=agency_type, **fields)
     agency.full_clean()
     agency.save()
     audit_record(
@@ -178,10 +180,10 @@ def agency_set_active(*, actor: User, agency: Agency, active: bool) -> Agency:
 @transaction.atomic
 def agencies_import(*, actor: User, rows: Iterable[Mapping[str, str]]) -> list[Agency]:
     """Create every agency or none: one invalid row rolls the whole import back."""
-    _require_officer(actor)
+    authority_id = _require_officer(actor)
     created = []
     for row in rows:
-        agency = Agency(authority_id=actor.authority_id, **row)
+        agency = Agency(authority_id=authority_id, **row)
         agency.full_clean()
         agency.save()
         created.append(agency)

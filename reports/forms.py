@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,5 +42,6 @@ class OverviewFilterForm(FilterFormMixin, forms.Form):
 
     def __init__(self, *args, programmes: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].choices = [("", _("Any programme"))] + [(p, p) for p in programmes]
+        programme = cast(forms.ChoiceField, self.fields["programme"])
+        programme.choices = [("", _("Any programme"))] + [(p, p) for p in programmes]
         self.style_widgets()

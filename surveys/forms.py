@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Agency
@@ -34,7 +35,7 @@ LIKERT_CHOICES = [
 RANK_SEPARATOR = "__rank__"
 
 
-def _helper(label: str) -> FormHelper:
+def _helper(label: str | Promise) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
@@ -67,8 +68,9 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["instrument"].queryset = Instrument.objects.order_by("code", "-version")
-        self.fields["instrument"].empty_label = None
+        instrument = cast(forms.ModelChoiceField, self.fields["instrument"])  # the model's FK
+        instrument.queryset = Instrument.objects.order_by("code", "-version")
+        instrument.empty_label = None
         self.fields["introduction"].help_text = _(
             "Shown to every respondent before they start. Say whether answers are attributed "
             "to agencies or anonymous. Leave empty to use the questionnaire's default text."
@@ -76,8 +78,9 @@ class RoundForm(forms.ModelForm):
         self.fields["introduction"].required = False
         self.helper = _helper(_("Open the round"))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what clean() returns, typed as never None
         opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error("closes_on", _("The closing date must be on or after the opening date."))
@@ -99,12 +102,13 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, survey_round: Round, **kwargs):
         super().__init__(*args, **kwargs)
         partnership = survey_round.project.partnership
-        self.fields["agency"].queryset = Agency.objects.filter(
+        agency = cast(forms.ModelChoiceField, self.fields["agency"])
+        agency.queryset = Agency.objects.filter(
             authority_id=partnership.authority_id,
             memberships__partnership=partnership,
             memberships__left_on__isnull=True,
         ).order_by("name")
-        self.fields["agency"].empty_label = _("Choose an agency")
+        agency.empty_label = _("Choose an agency")
         self.fields["name"].widget.attrs["autocomplete"] = "off"
         self.helper = _helper(_("Add invitee"))
 
@@ -165,7 +169,7 @@ class QuestionnaireForm(forms.Form):
             self.fields[question.code] = field
         elif question.type == QuestionType.TEXT:
             limit = question.max_length or 2000
-            field = forms.CharField(
+            text = forms.CharField(
                 label=question.text,
                 help_text=question.help,
                 required=required,
@@ -178,10 +182,10 @@ class QuestionnaireForm(forms.Form):
                     )
                 },
             )
-            field.strip = True
+            text.strip = True
             if saved is not None:
-                field.initial = saved
-            self.fields[question.code] = field
+                text.initial = saved
+            self.fields[question.code] = text
         elif question.type == QuestionType.RANKING:
             n = len(question.options)
             choices = [("", _("Choose"))] + [(str(i), str(i)) for i in range(1, n + 1)]
@@ -202,7 +206,8 @@ class QuestionnaireForm(forms.Form):
         return [self[_rank_field_name(question, o["code"])] for o in question.options]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what clean() returns, typed as never None
         for question in self.questions:
             if question.type == QuestionType.RANKING:
                 self._clean_ranking(question, cleaned)
@@ -227,7 +232,7 @@ class QuestionnaireForm(forms.Form):
                     self.add_error(name, _("Give this outcome a number from 1 to %(n)s") % {"n": n})
             return
         seen: dict[int, str] = {}
-        for name, rank in zip(names, ranks.values(), strict=True):
+        for name, rank in zip(names, given, strict=True):  # every option has a rank here
             if rank in seen:
                 self.add_error(
                     name,
@@ -248,12 +253,15 @@ class QuestionnaireForm(forms.Form):
 
 
 class PaperResponseAgencyForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Agency this questionnaire is from"), queryset=None)
+    agency: forms.ModelChoiceField[Agency] = forms.ModelChoiceField(
+        label=_("Agency this questionnaire is from"), queryset=None
+    )
 
     def __init__(self, *args, survey_round: Round, **kwargs):
         super().__init__(*args, **kwargs)
         partnership = survey_round.project.partnership
-        self.fields["agency"].queryset = Agency.objects.filter(
+        agency = cast(forms.ModelChoiceField, self.fields["agency"])
+        agency.queryset = Agency.objects.filter(
             authority_id=partnership.authority_id, memberships__partnership=partnership
         ).order_by("name")
-        self.fields["agency"].empty_label = _("Choose an agency")
+        agency.empty_label = _("Choose an agency")

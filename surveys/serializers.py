@@ -3,7 +3,7 @@ so the API accepts exactly what the officer pages accept."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import DatabaseError
 from django.db.models import Prefetch
@@ -22,7 +22,9 @@ from .selectors import instruments_all, invitation_status
 # --- Instruments (read only) -----------------------------------------------------------------
 class OptionSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    # The option's label. The stubs see Field.label (every serializer is a Field); DRF's
+    # metaclass takes declared fields out of the class, so the two never meet.
+    label = serializers.CharField()  # type: ignore[assignment]
     participant_defined = serializers.BooleanField()
 
 
@@ -107,7 +109,7 @@ class RoundSerializer(serializers.ModelSerializer):
     def __init__(self, *args, projects=None, **kwargs):
         super().__init__(*args, **kwargs)
         if projects is not None:
-            self.fields["project"].queryset = projects
+            cast(serializers.RelatedField, self.fields["project"]).queryset = projects
 
     def get_is_open(self, survey_round: Round) -> bool:
         return survey_round.is_open()
