@@ -16,7 +16,7 @@ from surveys.selectors import round_for_user, rounds_visible_to
 
 __all__ = ["round_for_user", "rounds_visible_to"]  # one tenancy selector for rounds, shared
 
-from .models import InstrumentReliability, Scorecard
+from .models import Export, InstrumentReliability, Scorecard
 
 OTHER_AGENCIES_NAME = _("Other agencies")  # the pooled small groups of an anonymous round
 
@@ -63,7 +63,7 @@ def _named_agency(entry: dict[str, Any], names: dict[int, str]) -> dict[str, Any
     return {**entry, "agency_id": agency_id, "agency": names.get(agency_id, ""), "label": label}
 
 
-def export_readable_by(user: User, export) -> bool:
+def export_readable_by(user: User, export: Export) -> bool:
     """May `user` read this export now? Only its requester, still a reader of the authority it
     was asked in, and only while their scope today still covers every partnership in it (a
     manager whose assignment narrowed loses a pack built from the wider one)."""
@@ -77,11 +77,9 @@ def export_readable_by(user: User, export) -> bool:
     return set(export.covers_partnerships) <= visible
 
 
-def export_for_user(user: User, pk: int):
+def export_for_user(user: User, pk: int) -> Export:
     """An export is only ever visible to the person who asked for it, within their scope today
     (export_readable_by); anything else is not found. It may have expired (`is_expired`)."""
-    from .models import Export
-
     export = get_object_or_404(Export.objects.defer("content"), pk=pk, requested_by=user)
     if not export_readable_by(user, export):
         raise Http404

@@ -115,7 +115,8 @@ def _new_invitation(survey_round: Round, agency: Agency, name: str, email: str) 
 
 def invitation_link(invitation: Invitation) -> str:
     token = token_for(invitation.token_salt)
-    return settings.SITE_URL + reverse("surveys:respond_link", args=[token])
+    site_url: str = settings.SITE_URL
+    return site_url + reverse("surveys:respond_link", args=[token])
 
 
 @transaction.atomic
@@ -366,7 +367,9 @@ class ResponseLocked(Exception):
     """The response was submitted (read-only) or the round has closed."""
 
 
-def _store_answers(response: Response, questions: Iterable[Question], values: Mapping) -> None:
+def _store_answers(
+    response: Response, questions: Iterable[Question], values: Mapping[str, Any]
+) -> None:
     """Upsert the given answers in one statement; a cleared answer is deleted."""
     upserts, cleared = [], []
     for question in questions:
@@ -390,7 +393,11 @@ def _store_answers(response: Response, questions: Iterable[Question], values: Ma
 
 @transaction.atomic
 def response_save_section(
-    *, response: Response, section_position: int, questions: list[Question], values: Mapping
+    *,
+    response: Response,
+    section_position: int,
+    questions: list[Question],
+    values: Mapping[str, Any],
 ) -> Response:
     """Save one page of answers. Nothing is saved for a submitted response or a closed round."""
     locked = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
@@ -483,7 +490,9 @@ class RoundStillOpen(Exception):
 
 
 @transaction.atomic
-def _round_responses_delete(survey_round: Round, *, actor: User | None, reason: str) -> dict:
+def _round_responses_delete(
+    survey_round: Round, *, actor: User | None, reason: str
+) -> dict[str, int]:
     if not survey_round.is_closed():
         raise RoundStillOpen
     responses = Response.objects.filter(round=survey_round)
@@ -506,13 +515,15 @@ def _round_responses_delete(survey_round: Round, *, actor: User | None, reason: 
     return counts
 
 
-def round_responses_delete(*, actor: User, survey_round: Round) -> dict:
+def round_responses_delete(*, actor: User, survey_round: Round) -> dict[str, int]:
     """An officer deletes a closed round's responses and invitations (export them first)."""
     require_officer_of(actor, survey_round.project.partnership.authority_id)
     return _round_responses_delete(survey_round, actor=actor, reason="officer")
 
 
-def responses_purge(*, older_than_days: int, dry_run: bool = False) -> list[tuple[Round, dict]]:
+def responses_purge(
+    *, older_than_days: int, dry_run: bool = False
+) -> list[tuple[Round, dict[str, int]]]:
     """Delete responses of rounds that closed more than `older_than_days` ago."""
     cutoff = timezone.localdate() - dt.timedelta(days=older_than_days)
     due = Round.objects.filter(

@@ -292,6 +292,14 @@ def _insufficient(instrument: Instrument, n_agencies: int, n_respondents: int) -
     )
 
 
+def _shown_band(value: float) -> str:
+    """The band of a value as the scorecard shows it, rounded."""
+    shown = _round(value)
+    if shown is None:  # not finite: refused as band_for refuses anything but a number
+        raise ScoringInputError(f"index must be a number in [0, 100], got {value!r}")
+    return band_for(shown)
+
+
 def score_round(
     instrument: Instrument,
     respondents: Sequence[Respondent],
@@ -348,10 +356,8 @@ def score_round(
 
     # Band and uncertainty come from the rounded numbers the scorecard shows, so a displayed
     # 80.0 can never sit in the band below.
-    band = None if index_value is None else band_for(_round(index_value))
-    uncertain = interval is not None and band_for(_round(interval[0])) != band_for(
-        _round(interval[1])
-    )
+    band = None if index_value is None else _shown_band(index_value)
+    uncertain = interval is not None and _shown_band(interval[0]) != _shown_band(interval[1])
 
     dimension_cols = _dimension_columns(instrument)
     rwg = {

@@ -101,7 +101,7 @@ def cronbach_alpha(matrix: np.ndarray) -> float | None:
     x = np.asarray(matrix, dtype=float)
     if x.ndim != 2:
         raise ScoringInputError("matrix must be 2-D (respondents x items)")
-    k = x.shape[1]
+    k: int = x.shape[1]
     if k < 2:
         return None
     x = x[~np.any(np.isnan(x), axis=1)]

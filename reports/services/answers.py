@@ -92,7 +92,7 @@ def respondents_load(round_ids: Sequence[int], views: Iterable[InstrumentView]) 
     ).values_list("response_id", "question_id", "value"):
         answers[response_id][likert_codes[question_id]] = value
         n_answers += 1
-    ranking_of: dict[int, dict[str, int]] = {}
+    ranking_of: dict[int, dict[str, int] | None] = {}  # a JSONField: None to the type checker
     for response_id, ranking in Answer.objects.filter(
         response_id__in=response_ids, question_id__in=ranking_ids, ranking__isnull=False
     ).values_list("response_id", "ranking"):

@@ -11,6 +11,7 @@ kept); after a round is scored the instrument's reliability refresh is requested
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import replace
 
@@ -36,7 +37,7 @@ def scorecard_row(
     round_id: int,
     instrument: scoring.Instrument,
     respondents: list[scoring.Respondent],
-    computed_at,
+    computed_at: dt.datetime,
     small_number_k: int | None,
 ) -> Scorecard:
     """A new scorecard (not saved); ``small_number_k``: the k of an anonymous round."""
