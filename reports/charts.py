@@ -421,9 +421,10 @@ def components_svg(
     height = axis_y + 26
     body = []
     for tick in COMPONENT_TICKS:
-        x = _n(component_x(tick))
+        grid_x = _n(component_x(tick))
         body.append(
-            f'<line x1="{x}" y1="{COMPONENT_TOP}" x2="{x}" y2="{_n(axis_y)}" stroke="{GRID}"/>'
+            f'<line x1="{grid_x}" y1="{COMPONENT_TOP}" x2="{grid_x}" y2="{_n(axis_y)}" '
+            f'stroke="{GRID}"/>'
         )
     described = []
     for i, (label, raw) in enumerate(rows):
@@ -581,11 +582,13 @@ def _value_label_at(
     100) the label goes beside the point, away from its only neighbour, or to the other side.
     """
     neighbours = [
-        (j - i, points[j][1])
+        (j - i, n)
         for j in (i - 1, i + 1)
-        if 0 <= j < len(points) and points[j][1] is not None
+        if 0 <= j < len(points) and (n := points[j][1]) is not None
     ]
     value = points[i][1]
+    if value is None:  # only a point with a value gets a label
+        raise ValueError(f"point {i} has no value to label")
     dip = bool(neighbours) and all(n > value for _d, n in neighbours)
     above, below = y - 8, y + 16
     fits_above, fits_below = above >= 12, below <= PLOT_BOTTOM - 2

@@ -35,7 +35,7 @@ def project_scorecard_html(context: dict) -> str:
 
 
 def authority_pack_html(
-    *, authority_name: str, sections: list[dict], on_section: Callable[[int], None]
+    *, authority_name: str, sections: list[dict], on_section: Callable[[int], object]
 ) -> str:
     """One document: a cover, then each project's scorecard starting on a new page."""
     parts = []

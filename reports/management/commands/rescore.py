@@ -41,7 +41,7 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError(_("--batch-size must be at least 1."))
         authority_id = self._authority_id(authority) if authority else None
-        last = None
+        last: RescoreProgress  # rescore yields at least its start and its total
         for progress in services.rescore(
             authority_id=authority_id, round_id=round, batch_size=batch_size
         ):
