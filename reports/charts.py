@@ -472,7 +472,9 @@ def components_svg(
     return _svg(chart_id, height, title, desc, "".join(body))
 
 
-def trend_svg(*, chart_id: str, series: list[tuple[str, float | None]], title: str) -> SafeString:
+def trend_svg(
+    *, chart_id: str, series: Sequence[tuple[str, float | None]], title: str
+) -> SafeString:
     """The index across rounds; a round without an index is a gap in the line."""
     points = [(str(label), _finite(value)) for label, value in series]
     count = len(points)

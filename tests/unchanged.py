@@ -23,7 +23,7 @@ def snapshot() -> dict[str, list[dict]]:
             fields = [f.attname for f in model._meta.concrete_fields]
             rows[model._meta.label] = [
                 {name: _plain(value) for name, value in row.items()}
-                for row in model.objects.order_by("pk").values(*fields)
+                for row in model._default_manager.order_by("pk").values(*fields)
             ]
     return rows
 

@@ -20,6 +20,7 @@ def test_send_email_sends_one_message_with_its_html_part():
         == 1
     )
     (message,) = mail.outbox
+    assert isinstance(message, mail.EmailMultiAlternatives)
     assert message.to == ["a@example.org"]
     assert message.alternatives[0][0] == "<p>Hi</p>"
 

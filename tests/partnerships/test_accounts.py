@@ -45,7 +45,9 @@ def test_password_reset_sends_a_working_link_by_email(
         response = client.post(reverse("password_reset"), {"email": "alice@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"http://\S+", mail.outbox[0].body).group(0)
+    match = re.search(r"http://\S+", str(mail.outbox[0].body))
+    assert match is not None
+    link = match.group(0)
     path = link.split("testserver", 1)[1]
     form_page = client.get(path, follow=True)
     assert form_page.context["validlink"]

@@ -53,8 +53,14 @@ def texts(root: ET.Element) -> list[str]:
     return [el.text or "" for el in root.iter(f"{NS}text")]
 
 
+def child(root: ET.Element, tag: str) -> ET.Element:
+    found = root.find(f"{NS}{tag}")
+    assert found is not None, f"no <{tag}>"
+    return found
+
+
 def desc(root: ET.Element) -> str:
-    return root.find(f"{NS}desc").text
+    return child(root, "desc").text or ""
 
 
 def assert_accessible(svg: str, chart_id: str) -> ET.Element:
@@ -63,12 +69,12 @@ def assert_accessible(svg: str, chart_id: str) -> ET.Element:
     assert root.get("role") == "img"
     assert root.get("aria-labelledby") == f"{chart_id}-title {chart_id}-desc"
     assert root.get("width") == "100%"
-    assert re.fullmatch(r"0 0 \d+(\.\d+)? \d+(\.\d+)?", root.get("viewBox"))
+    assert re.fullmatch(r"0 0 \d+(\.\d+)? \d+(\.\d+)?", root.attrib["viewBox"])
     assert root.get("font-family") == "sans-serif"
     title, description = root[0], root[1]
     assert title.tag == f"{NS}title" and title.get("id") == f"{chart_id}-title"
     assert description.tag == f"{NS}desc" and description.get("id") == f"{chart_id}-desc"
-    assert title.text.strip() and description.text.strip()
+    assert (title.text or "").strip() and (description.text or "").strip()
     # Strict CSP: no inline style, no script, no external or internal references.
     lowered = svg.lower()
     for forbidden in ("style=", "<style", "<script", "href", "url(", "javascript:"):
@@ -105,7 +111,8 @@ def test_chart_id_must_be_a_valid_xml_id():
 
 def marker_centre_x(root: ET.Element) -> float:
     (path,) = [p for p in root.iter(f"{NS}path") if p.get("fill") == ACCENT]
-    match = re.match(r"M([\d.]+) ([\d.]+)", path.get("d"))
+    match = re.match(r"M([\d.]+) ([\d.]+)", path.attrib["d"])
+    assert match is not None
     assert float(match.group(2)) == INTERVAL_Y - charts.MARKER_SIZE
     return float(match.group(1))
 
@@ -114,8 +121,8 @@ def interval_line(root: ET.Element) -> tuple[float, float]:
     (group,) = [g for g in root.iter(f"{NS}g") if g.get("stroke") == ACCENT]
     horizontal = [line for line in group.iter(f"{NS}line") if line.get("y1") == line.get("y2")]
     (line,) = horizontal
-    assert float(line.get("y1")) == INTERVAL_Y
-    return float(line.get("x1")), float(line.get("x2"))
+    assert float(line.attrib["y1"]) == INTERVAL_Y
+    return float(line.attrib["x1"]), float(line.attrib["x2"])
 
 
 @pytest.mark.parametrize("index", [0.0, 12.5, 50.0, 62.4, 100.0])
@@ -141,9 +148,9 @@ def test_continuum_interval_line_ends_at_the_bounds():
         if line.get("x1") == line.get("x2") and line.get("y1") != line.get("y2")
     ]
     cap_xs = sorted(
-        float(c.get("x1"))
+        float(c.attrib["x1"])
         for c in caps
-        if float(c.get("y1")) < INTERVAL_Y < float(c.get("y2")) and c.get("stroke") is None
+        if float(c.attrib["y1"]) < INTERVAL_Y < float(c.attrib["y2"]) and c.get("stroke") is None
     )
     assert cap_xs == pytest.approx([x1, x2], abs=0.01)
     text = desc(root)
@@ -192,7 +199,7 @@ def test_continuum_without_index_says_insufficient_responses():
     assert not [g for g in root.iter(f"{NS}g") if g.get("stroke") == ACCENT]
     (message,) = [t for t in root.iter(f"{NS}text") if t.text == "Insufficient responses"]
     assert message.get("text-anchor") == "middle"
-    assert float(message.get("x")) == SCALE_LEFT + SCALE_WIDTH / 2
+    assert float(message.attrib["x"]) == SCALE_LEFT + SCALE_WIDTH / 2
 
 
 def test_continuum_nan_index_is_treated_as_missing():
@@ -220,20 +227,20 @@ def test_components_bars_values_and_axis():
         )
     )
     bars = [r for r in root.iter(f"{NS}rect") if r.get("fill") == BAR]
-    assert [float(b.get("width")) for b in bars] == pytest.approx(
+    assert [float(b.attrib["width"]) for b in bars] == pytest.approx(
         [0.724 * BAR_WIDTH, 0.0, BAR_WIDTH], abs=0.01
     )
-    assert all(float(b.get("x")) == BAR_LEFT for b in bars)
+    assert all(float(b.attrib["x"]) == BAR_LEFT for b in bars)
     values = texts(root)
     for expected in ("Shared aims", "0.72", "0.00", "1.00"):
         assert expected in values
     # The value sits just after the bar's end.
     (printed,) = [t for t in root.iter(f"{NS}text") if t.text == "0.72"]
-    assert float(printed.get("x")) > BAR_LEFT + 0.724 * BAR_WIDTH
+    assert float(printed.attrib["x"]) > BAR_LEFT + 0.724 * BAR_WIDTH
     for tick in ("0", "0.25", "0.5", "0.75", "1"):
         assert tick in values
     assert "Shared aims 0.72" in desc(root) and "Awareness 1.00" in desc(root)
-    assert root.find(f"{NS}title").text == "Components"
+    assert child(root, "title").text == "Components"
 
 
 def test_components_none_is_no_data():
@@ -248,7 +255,7 @@ def test_components_escape_labels_and_title():
     assert "<b>" not in svg
     root = parse(svg)
     assert NASTY in texts(root)
-    assert root.find(f"{NS}title").text == NASTY
+    assert child(root, "title").text == NASTY
     assert NASTY in desc(root)
 
 
@@ -276,12 +283,12 @@ def test_trend_points_line_and_labels():
     assert len(circles) == 3
     slot = PLOT_WIDTH / 3
     for i, (circle, (_label, value)) in enumerate(zip(circles, series, strict=True)):
-        assert float(circle.get("cx")) == pytest.approx(PLOT_LEFT + slot * (i + 0.5), abs=0.01)
-        assert float(circle.get("cy")) == pytest.approx(
+        assert float(circle.attrib["cx"]) == pytest.approx(PLOT_LEFT + slot * (i + 0.5), abs=0.01)
+        assert float(circle.attrib["cy"]) == pytest.approx(
             PLOT_BOTTOM - value / 100 * PLOT_HEIGHT, abs=0.01
         )
     (line,) = [p for p in root.iter(f"{NS}path") if p.get("stroke") == BAR]
-    assert line.get("d").count("L") == 2
+    assert line.attrib["d"].count("L") == 2
     values = texts(root)
     for expected in ("35.2", "48.9", "61.0", "Autumn 2024", "20", "40", "60", "80"):
         assert expected in values
@@ -294,7 +301,7 @@ def test_trend_none_is_a_gap():
     series = [("R1", 30.0), ("R2", 40.0), ("R3", None), ("R4", 50.0), ("R5", 55.0)]
     root = parse(trend_svg(chart_id="t", series=series, title="T"))
     assert len(list(root.iter(f"{NS}circle"))) == 4
-    paths = [p.get("d") for p in root.iter(f"{NS}path") if p.get("stroke") == BAR]
+    paths = [p.attrib["d"] for p in root.iter(f"{NS}path") if p.get("stroke") == BAR]
     assert len(paths) == 2
     assert all(d.count("L") == 1 for d in paths)
     assert "no data" in texts(root)
@@ -311,7 +318,7 @@ def test_trend_isolated_point_between_gaps_is_not_joined():
 def test_trend_single_point():
     root = parse(trend_svg(chart_id="t", series=[("Round 1", 45.0)], title="T"))
     (circle,) = root.iter(f"{NS}circle")
-    assert float(circle.get("cx")) == pytest.approx(PLOT_LEFT + PLOT_WIDTH / 2)
+    assert float(circle.attrib["cx"]) == pytest.approx(PLOT_LEFT + PLOT_WIDTH / 2)
     assert not [p for p in root.iter(f"{NS}path") if p.get("stroke") == BAR]
     assert "45.0" in texts(root)
 
@@ -326,19 +333,19 @@ def test_trend_shortens_long_round_titles_and_escapes():
     assert any(t.startswith("The s") and t.endswith("\u2026") for t in labels)
     assert long_title in desc(root)  # the full title is still stated in words
     assert NASTY in desc(root)
-    assert root.find(f"{NS}title").text == NASTY
+    assert child(root, "title").text == NASTY
 
 
 def test_trend_band_boundaries_are_faint_lines_labelled_at_the_right():
     root = parse(trend_svg(chart_id="t", series=[], title="T"))
     for boundary in (20, 40, 60, 80):
         (label,) = [t for t in root.iter(f"{NS}text") if t.text == str(boundary)]
-        assert float(label.get("x")) > PLOT_LEFT + PLOT_WIDTH
+        assert float(label.attrib["x"]) > PLOT_LEFT + PLOT_WIDTH
         y = PLOT_BOTTOM - boundary / 100 * PLOT_HEIGHT
         assert [
             line
             for line in root.iter(f"{NS}line")
-            if float(line.get("y1")) == pytest.approx(y) == float(line.get("y2"))
+            if float(line.attrib["y1"]) == pytest.approx(y) == float(line.attrib["y2"])
         ]
     assert "no rounds" in desc(root)
 
@@ -349,7 +356,7 @@ def test_trend_band_boundaries_are_faint_lines_labelled_at_the_right():
 
 def dots(root: ET.Element) -> dict[str, tuple[float, float]]:
     return {
-        c.find(f"{NS}title").text: (float(c.get("cx")), float(c.get("cy")))
+        child(c, "title").text or "": (float(c.attrib["cx"]), float(c.attrib["cy"]))
         for c in root.iter(f"{NS}circle")
     }
 

@@ -163,7 +163,8 @@ def _queries_of_a_fresh_and_a_cached_read(client, url) -> tuple[int, int]:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
-    return tuple(counts)
+    fresh, cached = counts
+    return fresh, cached
 
 
 def test_dashboard_query_count_is_the_same_at_two_sizes(client, cast):

@@ -72,6 +72,7 @@ def test_an_authority_pack_is_always_the_requesters_own(
     export = Export.objects.get()
     assert (export.requested_by, export.kind) == (cast.alice, "authority_pack")
     assert export.filename.startswith(cast.authority.slug)
+    assert export.content is not None
     pdf = pypdf.PdfReader(io.BytesIO(bytes(export.content)))
     text = "\n".join(page.extract_text() for page in pdf.pages)
     assert "Back on Track" in text and "Southshire" not in text

@@ -65,7 +65,9 @@ def two_rounds(cast, instrument):
             seed += 1
             factories.submitted_response(rnd, agency, likert=varied_answers(instrument, seed))
     # One "don't know" in the aims block: that respondent drops out of aims' alpha only.
-    answer = Response.objects.filter(round=first).first().answers.get(question__code="aims_2")
+    response = Response.objects.filter(round=first).first()
+    assert response is not None
+    answer = response.answers.get(question__code="aims_2")
     answer.value, answer.dont_know = None, True
     answer.save()
     return first, second

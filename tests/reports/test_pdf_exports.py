@@ -109,5 +109,7 @@ def test_the_pack_only_holds_what_the_requester_may_see(
     client.force_login(cast.alice)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reports:authority_pack_request"))
-    _pages, text = _text(bytes(Export.objects.get().content))
+    content = Export.objects.get().content
+    assert content is not None
+    _pages, text = _text(bytes(content))
     assert "Southshire" not in text

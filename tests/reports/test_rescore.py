@@ -41,6 +41,7 @@ def test_it_gives_the_same_scorecard_as_scoring_one_round(rounds):
     single = round_score(round_id=north[0].pk)
     list(rescore(round_id=north[0].pk))
     latest = Scorecard.objects.filter(round=north[0]).order_by("-computed_at", "-id").first()
+    assert latest is not None
     assert latest != single and latest.data == single.data
     assert latest.alpha_sums == single.alpha_sums
 

@@ -86,7 +86,7 @@ def test_the_last_task_sees_every_submission(
 
     scorecard = round_scoring_run(round_id=rnd.pk)
 
-    assert scorecard.submissions_seen == 3
+    assert scorecard is not None and scorecard.submissions_seen == 3
 
 
 def test_it_waits_for_the_submission_to_commit(rnd, published, django_capture_on_commit_callbacks):
@@ -144,6 +144,7 @@ def test_the_task_scores_the_round_by_id(rnd, cast):
 
     scorecard_id = tasks.score_round_task(rnd.pk)
 
+    assert scorecard_id is not None
     assert Scorecard.objects.get(pk=scorecard_id).round_id == rnd.pk
     assert flag(rnd) is False
 
@@ -171,6 +172,7 @@ def test_a_task_redelivered_after_its_worker_died_scores_again(
     redelivered = tasks.score_round_task(rnd.pk)
     queued_meanwhile = tasks.score_round_task(rnd.pk)
 
+    assert redelivered is not None and queued_meanwhile is not None
     assert Scorecard.objects.get(pk=redelivered).submissions_seen == 2
     assert Scorecard.objects.get(pk=queued_meanwhile).submissions_seen == 2
     assert flag(rnd) is False

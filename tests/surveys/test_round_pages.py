@@ -87,7 +87,8 @@ def test_inviting_one_person_then_sending_emails_a_working_link(
         [survey.invitation.email, "kim@example.org"]
     )
     message = next(m for m in mail.outbox if m.to == ["kim@example.org"])
-    link = re.search(r"https?://\S+/r/(\S+)/", message.body)
+    link = re.search(r"https?://\S+/r/(\S+)/", str(message.body))
+    assert link is not None
     token = link.group(1)
     # The token is in the e-mail, never in the database.
     assert invitation.token_hash == token_digest(token)
