@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev pdf-deps system-deps lint format bench load worker clean
+.PHONY: run test install install-dev pdf-deps system-deps lint format typecheck bench load worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# mypy with the Django and DRF plugins over everything [tool.mypy] in pyproject.toml names:
+# every module checked, the scoring package and every services/selectors module strict.
+typecheck: install-dev
+	$(BIN)/mypy
 
 # Security audit: bandit over the code, then pip-audit over the locked dependencies. pip-audit
 # asks PyPI's JSON API about each pinned version; --strict fails when a package could not be
