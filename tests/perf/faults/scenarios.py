@@ -15,11 +15,15 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 
 from tests.perf.faults.stack import LOG_DIR, VISIBILITY_TIMEOUT, Stack, children, wait_until
 from tests.perf.served import CSRF_INPUT, Client, NotOpened, Session, open_questionnaires
+
+if TYPE_CHECKING:
+    import subprocess  # nosec B404  # only for the type of the worker process
 
 ROUND_SIZES = {"pool": 12, "worker": 12, "broker": 11, "database": 2}
 VERSION_INPUT = re.compile(r'name="version" value="(\d+)"')
