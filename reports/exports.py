@@ -129,7 +129,9 @@ def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
                 current = rid
                 paper = "yes" if entered_by else "no"
                 if not anonymous:
-                    lead = [rid, names.get(agency_id, ""), submitted_at.isoformat(), paper]
+                    # Only submitted responses are read: submitted_at is never None here.
+                    when = submitted_at.isoformat()  # type: ignore[union-attr]
+                    lead = [rid, names.get(agency_id, ""), when, paper]
                 elif labels.get(agency_id) is None:
                     lead = []  # a small group whose pool is below k: left out
                 else:

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Mapping
+from typing import TypeVar
 
 from .models import Response, Round
 
 OTHER_AGENCIES = "other"  # the label of the pooled small groups (agency ids are integers)
 
-GroupLabel = Hashable | None  # the agency itself, OTHER_AGENCIES, or None: left out
+Agency = TypeVar("Agency", bound=Hashable)  # however the caller names agencies (ids, codes)
 
 
-def group_labels(sizes: Mapping[Hashable, int], k: int) -> dict[Hashable, GroupLabel]:
+# Each agency's label: the agency itself, OTHER_AGENCIES, or None: left out.
+def group_labels(sizes: Mapping[Agency, int], k: int) -> dict[Agency, Agency | str | None]:
     """For each agency of an anonymous round (with its number of submitted respondents): the
     group it is counted in, or None when it is left out."""
     small = {agency for agency, n in sizes.items() if n < k}
@@ -32,7 +34,7 @@ def group_labels(sizes: Mapping[Hashable, int], k: int) -> dict[Hashable, GroupL
     }
 
 
-def round_group_labels(survey_round: Round) -> dict[int, GroupLabel]:
+def round_group_labels(survey_round: Round) -> dict[int, int | str | None]:
     """Each agency with a submitted response in this round, and the group it is counted in."""
     sizes = Counter(
         Response.objects.filter(round=survey_round, submitted_at__isnull=False).values_list(
@@ -41,7 +43,7 @@ def round_group_labels(survey_round: Round) -> dict[int, GroupLabel]:
     )
     if not survey_round.is_anonymous:
         return {agency: agency for agency in sizes}
-    return group_labels(sizes, survey_round.min_group_size)  # type: ignore[return-value]
+    return group_labels(sizes, survey_round.min_group_size)
 
 
 def group_is_shown(*, anonymous: bool, k: int, n: int) -> bool:

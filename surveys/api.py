@@ -343,7 +343,8 @@ class RoundResponses(ServiceErrors, generics.ListAPIView):
                 raise RoundStillOpen
             # Every row, sorted by content before paging: the order says nothing of who or when.
             rows = response_rows(survey_round, self.get_queryset())
-            page_rows = self.paginate_queryset(rows)  # type: ignore[arg-type]
+            # DRF's paginator pages any sequence; the stubs ask for a QuerySet.
+            page_rows: list[dict[str, Any]] | None = self.paginate_queryset(rows)  # type: ignore[arg-type]
             return self.get_paginated_response(self.get_serializer(page_rows, many=True).data)
         page = self.paginate_queryset(self.get_queryset())
         rows = response_rows(survey_round, page or [])  # None only without a paginator

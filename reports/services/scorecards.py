@@ -96,7 +96,7 @@ def groups_that_count(respondents: list[scoring.Respondent], k: int) -> list[sco
     "Other agencies" or left out (surveys.anonymity.group_labels)."""
     labels = group_labels(Counter(r.agency for r in respondents), k)
     return [
-        replace(r, agency=labels[r.agency]) for r in respondents if labels[r.agency] is not None
+        replace(r, agency=label) for r in respondents if (label := labels[r.agency]) is not None
     ]
 
 
@@ -144,5 +144,7 @@ def round_history_prune(*, round_id: int) -> int:
     """Keep only a round's latest scorecard (its responses were deleted): earlier scorecards
     hold what was derived from the deleted answers. Returns how many were deleted."""
     latest = Scorecard.objects.of_round(round_id).values_list("pk", flat=True).first()
+    if latest is None:  # no scorecard: nothing to prune
+        return 0
     deleted, _by_model = Scorecard.objects.filter(round_id=round_id).exclude(pk=latest).delete()
     return deleted

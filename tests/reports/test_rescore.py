@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from reports.models import Scorecard
-from reports.services import rescore, round_score
+from reports.services import rescore
 from surveys.models import Answer
 from tests import factories
-from tests.reports.test_round_score import agencies
+from tests.reports.test_round_score import agencies, scored
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_it_rescores_every_round_in_batches(rounds):
 
 def test_it_gives_the_same_scorecard_as_scoring_one_round(rounds):
     north, _ = rounds
-    single = round_score(round_id=north[0].pk)
+    single = scored(north[0].pk)
     list(rescore(round_id=north[0].pk))
     latest = Scorecard.objects.filter(round=north[0]).order_by("-computed_at", "-id").first()
     assert latest is not None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from reports.services import round_score
 from tests import factories
+from tests.reports.test_round_score import scored
 
 
 def test_a_superuser_lists_and_opens_scorecards_read_only(client, cast):
-    scorecard = round_score(round_id=factories.survey_round(cast.project).pk)
+    scorecard = scored(factories.survey_round(cast.project).pk)
     client.force_login(cast.sam)
 
     assert client.get(reverse("admin:reports_scorecard_changelist")).status_code == 200

@@ -11,9 +11,8 @@ from reports.selectors import (
     rounds_visible_to,
     scorecard_for_display,
 )
-from reports.services import round_score
 from tests import factories
-from tests.reports.test_round_score import agencies
+from tests.reports.test_round_score import agencies, scored
 
 
 @pytest.fixture
@@ -31,7 +30,7 @@ def test_agencies_carry_their_id_and_current_name(cast):
     youth, college = agencies(cast, ["Youth", "College"])
     respond(rnd, youth, 1)
     respond(rnd, college, 1)
-    scorecard = round_score(round_id=rnd.pk)
+    scorecard = scored(rnd.pk)
     youth.name = "Youth Service"
     youth.save()
 
@@ -48,7 +47,7 @@ def test_the_stored_scorecard_is_not_changed(cast, anonymous_round):
     youth, college = agencies(cast, ["Youth", "College"])
     respond(anonymous_round, youth, 3)
     respond(anonymous_round, college, 3)
-    scorecard = round_score(round_id=factories.closed(anonymous_round).pk)
+    scorecard = scored(factories.closed(anonymous_round).pk)
     before = scorecard.data
 
     scorecard_for_display(scorecard, anonymous_round)
@@ -62,7 +61,7 @@ def test_an_agency_of_exactly_k_is_shown_and_one_below_is_not(cast, anonymous_ro
     respond(anonymous_round, health, 3, likert=3)
     respond(anonymous_round, college, 2, likert=2)  # a small group of 2 < k: left out
     closed_round = factories.closed(anonymous_round)
-    shown = scorecard_for_display(round_score(round_id=closed_round.pk), closed_round)
+    shown = scorecard_for_display(scored(closed_round.pk), closed_round)
     assert sorted(a["agency"] for a in shown["agencies"]) == ["Health", "Youth"]
     assert (shown["n_agencies"], shown["n_respondents"]) == (2, 6)
 
@@ -73,7 +72,7 @@ def test_fewer_than_k_respondents_in_all_gives_insufficient_and_no_figures(cast,
     youth, college = agencies(cast, ["Youth", "College"])
     respond(anonymous_round, youth, 1, likert=5)
     respond(anonymous_round, college, 1, likert=1)
-    scorecard = round_score(round_id=factories.closed(anonymous_round).pk)
+    scorecard = scored(factories.closed(anonymous_round).pk)
     assert scorecard.status == "insufficient"
 
     shown = scorecard_for_display(scorecard, anonymous_round)
@@ -90,7 +89,7 @@ def test_an_attributed_round_with_two_people_shows_everything(cast):
     youth, college = agencies(cast, ["Youth", "College"])
     respond(rnd, youth, 1, likert=5)
     respond(rnd, college, 1, likert=1)
-    shown = scorecard_for_display(round_score(round_id=rnd.pk), rnd)
+    shown = scorecard_for_display(scored(rnd.pk), rnd)
     assert shown["status"] == "ok" and len(shown["agencies"]) == 2
 
 

@@ -12,7 +12,7 @@ from reports.models import Scorecard
 from reports.services import round_score, round_scoring_request, stale_rounds
 from surveys.models import Response, Round
 from tests import factories
-from tests.reports.test_round_score import agencies
+from tests.reports.test_round_score import agencies, scored
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_a_submission_committed_after_scoring_but_stamped_before_is_caught(rnd, 
     # submitted_at is stamped before the commit, so a slow commit can carry a time older than
     # a scorecard that did not see it; the count of submissions still tells.
     factories.submitted_response(rnd, two_agencies[0])
-    scorecard = round_score(round_id=rnd.pk)
+    scorecard = scored(rnd.pk)
     late = factories.submitted_response(rnd, two_agencies[1])
     Response.objects.filter(pk=late.pk).update(
         submitted_at=scorecard.computed_at - dt.timedelta(seconds=1)
