@@ -20,11 +20,15 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, cast
 
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from tests.perf import cli
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
 
 SCORECARD_TARGET_MS = 30.0
 RESCORE_TARGET_ANSWERS_PER_SECOND = 100_000
@@ -103,7 +107,9 @@ def _run(out: cli.Output, *, rounds: int, runs: int, batch_size: int) -> list[tu
     rows.append(
         (
             "environment",
-            f"PostgreSQL {connection.pg_version // 10000}, {os.cpu_count()} CPUs, "
+            # command() has refused any other database
+            f"PostgreSQL {cast('PostgreSQLWrapper', connection).pg_version // 10000}, "
+            f"{os.cpu_count()} CPUs, "
             f"database {connection.settings_dict['NAME']}",
         )
     )
@@ -146,7 +152,7 @@ def _run(out: cli.Output, *, rounds: int, runs: int, batch_size: int) -> list[tu
     Scorecard.objects.all().delete()
     rss_before = _peak_rss_mb()
     out.write("(b) rescoring...")
-    last = None
+    last: services.RescoreProgress  # rescore yields at least its start and its total
     for progress in services.rescore(batch_size=batch_size):
         last = progress
     rss_after = _peak_rss_mb()

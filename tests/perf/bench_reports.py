@@ -26,6 +26,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.management.base import CommandError
@@ -45,6 +46,9 @@ from tests.perf.served import (
     stop_process,
     wait_for_port,
 )
+
+if TYPE_CHECKING:
+    from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLWrapper
 
 SOLO_REQUESTS = 50
 FRESH_READS = 15
@@ -342,6 +346,7 @@ def command(args: argparse.Namespace, out: cli.Output) -> None:
 
 def _print(out: cli.Output, r: dict, args: argparse.Namespace) -> None:
     w = out.write
+    pg_version = cast("PostgreSQLWrapper", connection).pg_version  # command() refused others
     bounds = (
         f"{r['clients']} closed-loop clients (each sends its next request when answered), "
         f"{args.trials} trials, each of {args.time_limit:.0f} s or "
@@ -354,7 +359,7 @@ def _print(out: cli.Output, r: dict, args: argparse.Namespace) -> None:
     w("Reports benchmark")
     w(
         f"machine: {os.cpu_count()} CPU cores shared by PostgreSQL "
-        f"{connection.pg_version // 10000}, gunicorn ({r['workers']} sync workers, DEBUG off) "
+        f"{pg_version // 10000}, gunicorn ({r['workers']} sync workers, DEBUG off) "
         "and the load generator (one asyncio thread); all traffic on 127.0.0.1"
     )
     w(

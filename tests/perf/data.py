@@ -613,7 +613,10 @@ def session_cookie(user: User) -> str:
     request.session = import_module(settings.SESSION_ENGINE).SessionStore()
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session.save()
-    return request.session.session_key
+    key = request.session.session_key
+    if key is None:  # never: save() has just made the key
+        raise RuntimeError("the session has no key after save()")
+    return key
 
 
 def tenants_delete(slugs: list[str], session_keys: list[str]) -> None:

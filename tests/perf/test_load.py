@@ -131,6 +131,7 @@ def test_a_round_respondents_score_as_the_scoring_service_scores_them(db):
     # data.round_respondents: the scorecard they compute must be the one the service stores.
     survey_round, _n = data.csv_round_create(tag="t", n_responses=12, n_agencies=4)
     stored = round_score(round_id=survey_round.pk)
+    assert stored is not None
 
     respondents = data.round_respondents(survey_round.pk)
     fresh = scoring.score_round(scoring_instrument(survey_round.instrument), respondents)

@@ -39,6 +39,14 @@ def check(condition: object, seen: str) -> None:
         raise Failed(seen)
 
 
+def found(pattern: re.Pattern[str], text: str, seen: str) -> re.Match[str]:
+    """The pattern's match in the text, checked as check() checks a condition."""
+    match = pattern.search(text)
+    if match is None:
+        raise Failed(seen)
+    return match
+
+
 @dataclass
 class Outcome:
     name: str
@@ -72,12 +80,13 @@ class World:
             for who in ("a", "b")
         ]
         self.api_token = Token.objects.create(user=self.officers[0]).key
-        self.worker = None  # the running Celery worker, if any
+        self.worker: subprocess.Popen[bytes] | None = None  # the running Celery worker, if any
         self.worker_name = ""
 
-    def start_worker(self, name: str) -> None:
-        self.worker = self.stack.start_worker(name)
+    def start_worker(self, name: str) -> subprocess.Popen[bytes]:
+        self.worker = worker = self.stack.start_worker(name)
         self.worker_name = name
+        return worker
 
     def ensure_worker(self, name: str) -> bool:
         """Start a worker unless one is running; whether one was running."""
@@ -228,16 +237,16 @@ def worker_pool_process_killed(world: World) -> str:
     """
     survey_round, n = _submit_with_worker_stopped(world, "pool")
     with _answers_locked() as task_waiting:
-        world.start_worker("worker-1")
+        worker = world.start_worker("worker-1")
         check(wait_until(task_waiting, seconds=30), "the scoring task never started")
         check(not _flag(survey_round), "the running task had not cleared the round's flag")
-        pool = children(world.worker.pid)
+        pool = children(worker.pid)
         check(len(pool) == 1, f"expected one pool process, found {pool}")
         os.kill(pool[0], signal.SIGKILL)
         killed_at = time.monotonic()
     card = wait_until(_scored(survey_round, n), seconds=30)
     check(card, f"no scorecard with {n} submissions 30 s after the kill")
-    check(world.worker.poll() is None, "the worker's main process died too")
+    check(worker.poll() is None, "the worker's main process died too")
     return (
         f"pool process {pool[0]} SIGKILLed while its scoring task was reading answers; the task "
         f"was requeued and the same worker stored the scorecard {time.monotonic() - killed_at:.1f}"
@@ -254,11 +263,11 @@ def worker_killed(world: World) -> str:
     """
     survey_round, n = _submit_with_worker_stopped(world, "worker")
     with _answers_locked() as task_waiting:
-        world.start_worker("worker-2")
+        worker = world.start_worker("worker-2")
         check(wait_until(task_waiting, seconds=30), "the scoring task never started")
         taken_at = time.monotonic()  # the message was taken before this
         check(not _flag(survey_round), "the running task had not cleared the round's flag")
-        world.stack.kill(world.worker)
+        world.stack.kill(worker)
         world.worker = None
     time.sleep(1)
     check(not _scorecards(survey_round), "the killed task still stored a scorecard")
@@ -323,8 +332,7 @@ def broker_down(world: World) -> str:
 def _sign_in(world: World, user):
     session = Session(user.username)
     _status, _location, body = world.http.request("GET", "/accounts/login/", session)
-    csrf = CSRF_INPUT.search(body.decode())
-    check(csrf, "no sign-in form")
+    csrf = found(CSRF_INPUT, body.decode(), "no sign-in form")
     status, location, _body = world.http.request(
         "POST",
         "/accounts/login/",
@@ -346,8 +354,10 @@ def two_officers_edit_one_partnership(world: World) -> str:
         session = _sign_in(world, officer)
         status, _location, body = world.http.request("GET", path, session)
         page = body.decode()
-        check(status == 200 and VERSION_INPUT.search(page), f"no edit form (HTTP {status})")
-        forms.append((session, CSRF_INPUT.search(page)[1], VERSION_INPUT.search(page)[1]))
+        seen = f"no edit form (HTTP {status})"
+        check(status == 200, seen)
+        version = found(VERSION_INPUT, page, seen)[1]
+        forms.append((session, found(CSRF_INPUT, page, seen)[1], version))
 
     def save(form, name):
         session, csrf, version = form
