@@ -12,7 +12,7 @@ Three ways in, one computation:
 that both requests share.
 """
 
-from .answers import round_respondents, scoring_instrument
+from .answers import scoring_instrument
 from .reliability import instrument_reliability_refresh, instrument_reliability_request
 from .rescore import (
     RESCORE_BATCH_SIZE,
@@ -35,7 +35,6 @@ __all__ = [
     "instrument_reliability_request",
     "rescore",
     "round_history_prune",
-    "round_respondents",
     "round_score",
     "round_scoring_request",
     "round_scoring_run",

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from reports import scoring
-from surveys.models import Answer, Instrument, QuestionType, Response, Round
+from surveys.models import Answer, Instrument, QuestionType, Response
 
 
 @dataclass(frozen=True)
@@ -107,10 +107,3 @@ def respondents_load(round_ids: Sequence[int], views: Iterable[InstrumentView]) 
             )
         )
     return LoadedRounds(respondents=respondents, n_answers=n_answers)
-
-
-def round_respondents(*, round_id: int) -> list[scoring.Respondent]:
-    """A round's submitted respondents, as the scoring module takes them (`make bench` and
-    `make load` score a round outside the services with them)."""
-    rnd = Round.objects.select_related("instrument").get(pk=round_id)
-    return respondents_load([round_id], [instrument_view(rnd.instrument)]).respondents[round_id]

@@ -10,7 +10,7 @@ import pytest
 
 from reports import scoring
 from reports.models import Scorecard
-from reports.services import round_respondents, round_score, scoring_instrument
+from reports.services import round_score, scoring_instrument
 from surveys.models import Answer, Response
 from tests import factories
 
@@ -261,20 +261,3 @@ def test_friendly_partners_are_mixed_with_a_structure_risk(rnd, cast, instrument
     assert card["index"] == pytest.approx(100 * (3.5 + 1 / 7) / 7, abs=1e-4)
     assert card["band"] == "mixed"
     assert d["structure"] == 0.0  # the sustainability risk, shown beside the index
-
-
-def test_round_respondents_are_the_submitted_responses_as_scoring_takes_them(rnd, cast, instrument):
-    # `make bench` and `make load` score rounds with these outside the services.
-    youth, college = agencies(cast, ["Youth", "College"])
-    respond(rnd, youth, likert=answers_at(instrument, everywhere(5)), ranking=CONNECTED_ORDER)
-    respond(rnd, college, likert=answers_at(instrument, everywhere(2)), times=2)
-    factories.invitation(rnd, college)  # invited, not yet answered: not a respondent
-
-    respondents = round_respondents(round_id=rnd.pk)
-
-    assert sorted(r.agency for r in respondents) == sorted([youth.pk, college.pk, college.pk])
-    by_agency = {r.agency: r for r in respondents}
-    assert by_agency[youth.pk].answers == answers_at(instrument, everywhere(5))
-    assert by_agency[youth.pk].ranking == {code: i + 1 for i, code in enumerate(CONNECTED_ORDER)}
-    stored = scored(rnd.pk)
-    assert scoring.score_round(scoring_instrument(instrument), respondents).to_dict() == stored.data
