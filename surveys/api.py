@@ -260,14 +260,16 @@ def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[di
                 ranking = ranking_order(value)
             else:
                 answers[question.code] = value
-        assert response.submitted_at is not None  # only submitted responses are listed
+        submitted_at = response.submitted_at
+        if submitted_at is None:  # only submitted responses are listed; never here
+            continue
         shown_agency = labels.get(response.agency_id) if anonymous else response.agency_id
         rows.append(
             {
                 "id": None if anonymous else response.pk,
                 "agency": shown_agency if shown_agency != OTHER_AGENCIES else None,
-                "submitted_at": None if anonymous else response.submitted_at,
-                "submitted_on": timezone.localdate(response.submitted_at),
+                "submitted_at": None if anonymous else submitted_at,
+                "submitted_on": timezone.localdate(submitted_at),
                 "entered_by_officer": response.entered_by_id is not None,
                 "answers": answers,
                 "ranking": ranking,
