@@ -244,6 +244,8 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# An account invitation's set-password link works this many hours after it was (re)sent.
+ACCOUNT_INVITATION_HOURS = envint("ACCOUNT_INVITATION_HOURS", default=72)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

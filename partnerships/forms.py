@@ -8,12 +8,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FilterFormMixin
 
-from .models import Agency, AgencyType, Level, Membership, Partnership, Project
+from .models import Agency, AgencyType, Level, Membership, Partnership, Project, Role, User
 
 
 def _helper(submit_label: str | Promise) -> FormHelper:
@@ -194,3 +195,154 @@ class AgencyImportForm(forms.Form):
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError(_("The file must be a CSV file (ending in .csv)."))
         return upload
+
+
+# --- The team -------------------------------------------------------------------------------
+ROLE_CHOICE_MESSAGE = _("Choose one of the roles listed.")
+
+
+class AccessForm(forms.Form):
+    """A role and what it lets its holder see: for a manager, partnerships; for a partner, the
+    agency they represent. The service checks it all again inside its transaction."""
+
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": ROLE_CHOICE_MESSAGE, "required": ROLE_CHOICE_MESSAGE},
+        help_text=_(
+            "Officers run the authority's partnerships, rounds and team; managers read the "
+            "partnerships given to them; partners see their own agency's partnerships."
+        ),
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Agency (for a partner)"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("Choose an agency"),
+        error_messages={"invalid_choice": _("That agency is not one of your authority's.")},
+    )
+    sees_whole_authority = forms.BooleanField(
+        label=_("A manager may read every partnership of the authority"), required=False
+    )
+    partnerships = forms.ModelMultipleChoiceField(
+        label=_("Partnerships a manager may read"),
+        queryset=Partnership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("One of those partnerships is not one of your authority's.")
+        },
+    )
+
+    def __init__(self, *args, authority_id: int, submit_label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(
+            authority_id=authority_id, active=True
+        ).order_by("name")
+        self.fields["partnerships"].queryset = Partnership.objects.filter(
+            authority_id=authority_id
+        ).order_by("name")
+        self.helper = _helper(submit_label)
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role == Role.PARTNER and not cleaned.get("agency"):
+            self.add_error("agency", _("Choose the agency this partner represents."))
+        if (
+            role == Role.MANAGER
+            and not cleaned.get("sees_whole_authority")
+            and not cleaned.get("partnerships")
+            and "partnerships" not in self.errors
+        ):
+            self.add_error(
+                "partnerships",
+                _("Choose the partnerships this manager may read, or the whole authority."),
+            )
+        return cleaned
+
+
+class InvitationForm(AccessForm):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("They will get a link to choose their own password; it works once."),
+    )
+    field_order = ["email", "role", "agency", "sees_whole_authority", "partnerships"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, submit_label=_("Send the invitation"), **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class MemberAccessForm(AccessForm):
+    def __init__(self, *args, member, **kwargs):
+        initial = {
+            "role": member.role,
+            "agency": member.agency_id,
+            "sees_whole_authority": member.sees_whole_authority,
+            "partnerships": list(member.assigned_partnerships.values_list("pk", flat=True)),
+        }
+        super().__init__(*args, initial=initial, submit_label=_("Save the changes"), **kwargs)
+
+
+class SetPasswordForInvitationForm(forms.Form):
+    """The invited person's name and the password they choose (checked by the validators).
+    Paste and password managers work: nothing blocks them, and autocomplete says what it is."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters, not a common password and not all digits."),
+    )
+    password2 = forms.CharField(
+        label=_("The same password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.helper = _helper(_("Save the password and sign in"))
+
+    def clean(self):
+        cleaned = super().clean()
+        one, two = cleaned.get("password1"), cleaned.get("password2")
+        if one and two and one != two:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif one:
+            candidate = User(
+                username=self.email,
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(one, user=candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class AuditFilterForm(FilterFormMixin, forms.Form):
+    actor = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)
+    action = forms.ChoiceField(label=_("Kind of change"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+
+    def __init__(self, *args, actors, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [("", _("Anyone"))] + [
+            (u.pk, u.get_full_name() or u.username) for u in actors
+        ]
+        self.fields["action"].choices = [("", _("Any kind"))] + [(a, a) for a in actions]
+        self.style_widgets()

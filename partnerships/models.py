@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -289,3 +290,75 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}#{self.object_id}"
+
+
+class AccountInvitation(models.Model):
+    """An invitation to open an account: the role it will have and a single-use link.
+
+    The link's token is never stored, only its SHA-256 (see partnerships/account_invitations);
+    a resend replaces it. The account itself is made when the person sets their password.
+    """
+
+    authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="account_invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sees_whole_authority = models.BooleanField(_("sees the whole authority"), default=False)
+    partnerships = models.ManyToManyField(
+        Partnership, verbose_name=_("partnerships"), blank=True, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The account made when the invitation was used."),
+    )
+
+    class Meta:
+        verbose_name = _("account invitation")
+        verbose_name_plural = _("account invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="account_invitation_partner_needs_agency",
+                condition=~Q(role="partner") | Q(agency__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation #{self.pk} ({self.get_role_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        """Neither used nor withdrawn (it may have expired: a resend gives it a new link)."""
+        return self.used_at is None and self.withdrawn_at is None
+
+    def is_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+    def is_usable(self, now=None) -> bool:
+        return self.is_pending and not self.is_expired(now)

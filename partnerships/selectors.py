@@ -6,10 +6,21 @@ queryset, so the view answers 404 and reveals nothing about whether it exists.
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Agency, Membership, Partnership, Project, Role, User
+from .models import (
+    AccountInvitation,
+    Agency,
+    AuditEvent,
+    Membership,
+    Partnership,
+    Project,
+    Role,
+    User,
+)
 from .permissions import sees_contact_data
 
 
@@ -140,3 +151,156 @@ def project_for_user(user: User, pk: int) -> Project:
     return get_object_or_404(
         projects_visible_to(user).select_related("partnership", "partnership__authority"), pk=pk
     )
+
+
+# --- The team -------------------------------------------------------------------------------
+def _officer_authority(user: User) -> int | None:
+    return user.authority_id if user.is_authenticated and user.is_officer else None
+
+
+def team_members(user: User) -> QuerySet[User]:
+    """Everyone with an account in the officer's authority (nobody for anyone else)."""
+    authority_id = _officer_authority(user)
+    if authority_id is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(authority_id=authority_id)
+        .select_related("agency")
+        .prefetch_related(
+            Prefetch("assigned_partnerships", queryset=Partnership.objects.order_by("name"))
+        )
+        .order_by("-is_active", "role", "last_name", "first_name", "username")
+    )
+
+
+def team_member_for_user(user: User, pk: int) -> User:
+    return get_object_or_404(team_members(user), pk=pk)
+
+
+def account_invitations_of(user: User) -> QuerySet[AccountInvitation]:
+    authority_id = _officer_authority(user)
+    if authority_id is None:
+        return AccountInvitation.objects.none()
+    return AccountInvitation.objects.filter(authority_id=authority_id)
+
+
+def pending_invitations(user: User) -> QuerySet[AccountInvitation]:
+    return (
+        account_invitations_of(user)
+        .filter(used_at__isnull=True, withdrawn_at__isnull=True)
+        .select_related("agency")
+        .prefetch_related("partnerships")
+        .order_by("email")
+    )
+
+
+def account_invitation_for_user(user: User, pk: int) -> AccountInvitation:
+    return get_object_or_404(account_invitations_of(user), pk=pk)
+
+
+# --- The audit trail ------------------------------------------------------------------------
+def audit_events_of_authority(user: User) -> QuerySet[AuditEvent]:
+    authority_id = _officer_authority(user)
+    if authority_id is None:
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(authority_id=authority_id).select_related("actor")
+
+
+def _ids(values) -> list[str]:
+    return [str(v) for v in values]
+
+
+def audit_events_of_partnership(user: User, partnership: Partnership) -> QuerySet[AuditEvent]:
+    """Events about a partnership, its memberships and projects, and its rounds.
+
+    The registry cannot read the surveys app, so rounds are found through the trail itself:
+    `round.opened` records the round's project, and invitation and paper-entry events record
+    their round. Events on an invitation that only name the invitation (a revoke) are tied in
+    through that invitation's `invitation.added` event; invitations made in bulk from the
+    memberships have no such event, so their later events are not listed here.
+    """
+    events = audit_events_of_authority(user).filter(authority_id=partnership.authority_id)
+    project_ids = list(partnership.projects.values_list("pk", flat=True))
+    membership_ids = list(partnership.memberships.values_list("pk", flat=True))
+    round_ids = _ids(
+        events.filter(
+            object_type="surveys.round", action="round.opened", data__project__in=project_ids
+        ).values_list("object_id", flat=True)
+    )
+    invitation_ids = _ids(
+        events.filter(
+            object_type="surveys.invitation",
+            data__round__in=[int(r) for r in round_ids],
+        ).values_list("object_id", flat=True)
+    )
+    about = (
+        Q(object_type="partnerships.partnership", object_id=str(partnership.pk))
+        | Q(object_type="partnerships.membership", object_id__in=_ids(membership_ids))
+        | Q(object_type="partnerships.project", object_id__in=_ids(project_ids))
+        | Q(object_type="surveys.round", object_id__in=round_ids)
+        | Q(object_type="surveys.invitation", object_id__in=invitation_ids)
+        | Q(data__round__in=[int(r) for r in round_ids])
+    )
+    return events.filter(about)
+
+
+def audit_events_filtered(
+    events: QuerySet[AuditEvent],
+    *,
+    actor: int | None = None,
+    action: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    if actor:
+        events = events.filter(actor_id=actor)
+    if action:
+        events = events.filter(action=action)
+    if date_from:
+        events = events.filter(at__date__gte=date_from)
+    if date_to:
+        events = events.filter(at__date__lte=date_to)
+    return events.order_by("-at", "-id")
+
+
+def audit_filter_choices(events: QuerySet[AuditEvent]) -> tuple[list[User], list[str]]:
+    """The people who appear as actors and the kinds of action, for the filter form."""
+    actor_ids = events.exclude(actor=None).values_list("actor_id", flat=True).distinct()
+    actors = list(User.objects.filter(pk__in=actor_ids).order_by("last_name", "username"))
+    actions = list(events.values_list("action", flat=True).distinct().order_by("action"))
+    return actors, actions
+
+
+def audit_object_labels(events: list[AuditEvent], authority_id: int) -> dict[tuple, str]:
+    """What each event is about, in words, for the registry's own records (others get their
+    kind and number). Names of records, not of people: accounts show their user name."""
+    wanted: dict[str, set[str]] = {}
+    for event in events:
+        wanted.setdefault(event.object_type, set()).add(event.object_id)
+    labels: dict[tuple, str] = {}
+    lookups = {
+        "partnerships.partnership": (
+            Partnership.objects.filter(authority_id=authority_id),
+            lambda o: o.name,
+        ),
+        "partnerships.agency": (Agency.objects.filter(authority_id=authority_id), str),
+        "partnerships.project": (
+            Project.objects.filter(partnership__authority_id=authority_id),
+            lambda o: o.name,
+        ),
+        "partnerships.membership": (
+            Membership.objects.filter(partnership__authority_id=authority_id).select_related(
+                "agency", "partnership"
+            ),
+            str,
+        ),
+        "partnerships.user": (
+            User.objects.filter(authority_id=authority_id),
+            lambda o: o.get_full_name() or o.username,
+        ),
+    }
+    for object_type, (queryset, label) in lookups.items():
+        ids = [int(i) for i in wanted.get(object_type, ()) if i.isdigit()]
+        for obj in queryset.filter(pk__in=ids):
+            labels[(object_type, str(obj.pk))] = label(obj)
+    return labels

@@ -20,6 +20,8 @@ from .models import Agency, Membership, Partnership, Project, User
 PARTNERSHIP_FIELDS = ("name", "programme", "level", "description", "start_date")
 AGENCY_FIELDS = ("name", "agency_type", "contact_name", "email", "phone")
 PROJECT_FIELDS = ("name", "target_group", "description")
+# A person's details: the audit trail says that they changed, never what they were or became.
+PERSONAL_FIELDS = ("contact_name", "email", "phone")
 
 
 def require_officer_of(actor: User, authority_id: int) -> None:
@@ -41,9 +43,9 @@ def _same_authority(actor: User, *objects: Any) -> None:
             raise PermissionDenied(_("That record belongs to another authority."))
 
 
-def _changes(obj: Any, fields: Mapping[str, Any]) -> dict[str, list[str]]:
+def _changes(obj: Any, fields: Mapping[str, Any]) -> dict[str, list[str] | str]:
     return {
-        name: [str(getattr(obj, name)), str(value)]
+        name: "changed" if name in PERSONAL_FIELDS else [str(getattr(obj, name)), str(value)]
         for name, value in fields.items()
         if getattr(obj, name) != value
     }

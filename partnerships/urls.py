@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import team_views, views
 
 app_name = "partnerships"
 
@@ -26,4 +26,36 @@ urlpatterns = [
     ),
     path("agencies/<int:pk>/edit/", views.agency_edit, name="agency_edit"),
     path("agencies/<int:pk>/archive/", views.agency_archive, name="agency_archive"),
+    # The team (officers) and the set-password link of an invitation (anyone holding it).
+    path("team/", team_views.team_list, name="team_list"),
+    path("team/invite/", team_views.team_invite, name="team_invite"),
+    path(
+        "team/invitations/<int:pk>/resend/",
+        team_views.team_invitation_resend,
+        name="team_invitation_resend",
+    ),
+    path(
+        "team/invitations/<int:pk>/withdraw/",
+        team_views.team_invitation_withdraw,
+        name="team_invitation_withdraw",
+    ),
+    path("team/people/<int:pk>/", team_views.team_member, name="team_member"),
+    path(
+        "team/people/<int:pk>/deactivate/",
+        team_views.team_member_deactivate,
+        name="team_member_deactivate",
+    ),
+    path(
+        "team/people/<int:pk>/reactivate/",
+        team_views.team_member_reactivate,
+        name="team_member_reactivate",
+    ),
+    path(
+        "accounts/invitation/<str:token>/",
+        team_views.invitation_accept,
+        name="invitation_accept",
+    ),
+    # The audit trail (officers).
+    path("audit/", team_views.audit_authority, name="audit_authority"),
+    path("partnerships/<int:pk>/audit/", team_views.audit_partnership, name="audit_partnership"),
 ]

@@ -139,3 +139,20 @@ def submitted_response(rnd, a: Agency, *, likert: int | dict = 4, ranking: list[
             )
     Answer.objects.bulk_create(answers)
     return response
+
+
+def account_invitation(auth: LocalAuthority, email: str = "", role: str = Role.OFFICER, **fields):
+    """An account invitation and its raw token (the token is returned, never stored)."""
+    from partnerships.account_invitations import new_expiry, new_token
+    from partnerships.models import AccountInvitation
+
+    token, digest = new_token()
+    fields.setdefault("expires_at", new_expiry())
+    inv = AccountInvitation.objects.create(
+        authority=auth,
+        email=email or f"invitee{next(_seq)}@example.org",
+        role=role,
+        token_hash=digest,
+        **fields,
+    )
+    return inv, token

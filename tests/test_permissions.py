@@ -79,6 +79,10 @@ def alices_export(cast):
     )
 
 
+def account_invitation(cast):
+    return factories.account_invitation(cast.authority, "newcomer@example.org")[0]
+
+
 READER = (302, 403, 200, 200, 200, 403)
 OFFICER_ONLY = (302, 403, 403, 200, 200, 403)
 OFFICER_OWN_OBJECT = (302, 403, 403, 200, 404, 403)
@@ -144,6 +148,30 @@ TABLE = [
     Row("partnerships:agency_import", OFFICER_ONLY),
     Row("partnerships:agency_import_template", OFFICER_ONLY),
     Row("partnerships:agency_import_confirm", (302, 403, 403, 302, 302, 403), method="post"),
+    # The team and the audit trail: officers of the authority only.
+    Row("partnerships:team_list", OFFICER_ONLY),
+    Row("partnerships:team_invite", OFFICER_ONLY),
+    Row("partnerships:team_invitation_resend", POST_OWN_OBJECT, account_invitation, "post"),
+    Row("partnerships:team_invitation_withdraw", POST_OWN_OBJECT, account_invitation, "post"),
+    Row("partnerships:team_member", OFFICER_OWN_OBJECT, attr("mo")),
+    Row(
+        "partnerships:team_member",
+        (302, 403, 403, 404, 200, 403),
+        attr("oscar"),
+        label="another authority's officer",
+    ),
+    Row("partnerships:team_member_deactivate", POST_OWN_OBJECT, attr("mo"), "post"),
+    Row("partnerships:team_member_reactivate", POST_OWN_OBJECT, attr("mo"), "post"),
+    # An unknown set-password link is 404 for everyone, signed in or not.
+    Row("partnerships:invitation_accept", (404,) * 6, args=lambda cast: ["not-a-real-token"]),
+    Row("partnerships:audit_authority", OFFICER_ONLY),
+    Row("partnerships:audit_partnership", OFFICER_OWN_OBJECT, attr("partnership")),
+    Row(
+        "partnerships:audit_partnership",
+        (302, 403, 403, 404, 200, 403),
+        attr("other_partnership"),
+        label="another authority's partnership audit",
+    ),
     # Surveys: officers run rounds; managers read them; questionnaires are shared by everyone.
     Row("surveys:instrument_list", READER),
     Row("reports:instrument_detail", READER, lambda cast: factories.default_instrument()),
