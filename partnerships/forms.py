@@ -235,18 +235,21 @@ class AccessForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, authority_id: int, submit_label: str, **kwargs):
+    def __init__(self, *args, authority_id: int, submit_label: str | Promise, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(
-            authority_id=authority_id, active=True
-        ).order_by("name")
-        self.fields["partnerships"].queryset = Partnership.objects.filter(
-            authority_id=authority_id
-        ).order_by("name")
+        agency = cast(forms.ModelChoiceField, self.fields["agency"])
+        agency.queryset = Agency.objects.filter(authority_id=authority_id, active=True).order_by(
+            "name"
+        )
+        partnerships = cast(forms.ModelMultipleChoiceField, self.fields["partnerships"])
+        partnerships.queryset = Partnership.objects.filter(authority_id=authority_id).order_by(
+            "name"
+        )
         self.helper = _helper(submit_label)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what clean() returns, typed as never None
         role = cleaned.get("role")
         if role == Role.PARTNER and not cleaned.get("agency"):
             self.add_error("agency", _("Choose the agency this partner represents."))
@@ -279,7 +282,7 @@ class InvitationForm(AccessForm):
 
 
 class MemberAccessForm(AccessForm):
-    def __init__(self, *args, member, **kwargs):
+    def __init__(self, *args, member: User, **kwargs):
         initial = {
             "role": member.role,
             "agency": member.agency_id,
@@ -314,8 +317,9 @@ class SetPasswordForInvitationForm(forms.Form):
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.helper = _helper(_("Save the password and sign in"))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         one, two = cleaned.get("password1"), cleaned.get("password2")
         if one and two and one != two:
             self.add_error("password2", _("The two passwords are not the same."))
@@ -339,10 +343,12 @@ class AuditFilterForm(FilterFormMixin, forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
 
-    def __init__(self, *args, actors, actions, **kwargs):
+    def __init__(self, *args, actors: list[User], actions: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actor"].choices = [("", _("Anyone"))] + [
+        actor = cast(forms.TypedChoiceField, self.fields["actor"])
+        actor.choices = [("", _("Anyone"))] + [
             (u.pk, u.get_full_name() or u.username) for u in actors
         ]
-        self.fields["action"].choices = [("", _("Any kind"))] + [(a, a) for a in actions]
+        action = cast(forms.ChoiceField, self.fields["action"])
+        action.choices = [("", _("Any kind"))] + [(a, a) for a in actions]
         self.style_widgets()

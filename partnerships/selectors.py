@@ -7,6 +7,8 @@ queryset, so the view answers 404 and reveals nothing about whether it exists.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -206,7 +208,7 @@ def audit_events_of_authority(user: User) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(authority_id=authority_id).select_related("actor")
 
 
-def _ids(values) -> list[str]:
+def _ids(values: Iterable[object]) -> list[str]:
     return [str(v) for v in values]
 
 
@@ -271,14 +273,14 @@ def audit_filter_choices(events: QuerySet[AuditEvent]) -> tuple[list[User], list
     return actors, actions
 
 
-def audit_object_labels(events: list[AuditEvent], authority_id: int) -> dict[tuple, str]:
+def audit_object_labels(events: list[AuditEvent], authority_id: int) -> dict[tuple[str, str], str]:
     """What each event is about, in words, for the registry's own records (others get their
     kind and number). Names of records, not of people: accounts show their user name."""
     wanted: dict[str, set[str]] = {}
     for event in events:
         wanted.setdefault(event.object_type, set()).add(event.object_id)
-    labels: dict[tuple, str] = {}
-    lookups = {
+    labels: dict[tuple[str, str], str] = {}
+    lookups: dict[str, tuple[QuerySet[Any], Callable[[Any], str]]] = {
         "partnerships.partnership": (
             Partnership.objects.filter(authority_id=authority_id),
             lambda o: o.name,

@@ -30,6 +30,13 @@ class InvitationUnusable(Exception):
         self.invitation = invitation
 
 
+def _authority_id(user: User) -> int:
+    """The authority an account belongs to; one without (an administrator) is not the team's."""
+    if user.authority_id is None:
+        raise PermissionDenied(_("Only officers of the authority can do this."))
+    return user.authority_id
+
+
 def _normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
@@ -170,10 +177,10 @@ def invitation_create(
     sees_whole_authority: bool = False,
     partnerships: Iterable[Partnership] = (),
 ) -> AccountInvitation:
-    require_officer_of(actor, actor.authority_id)
+    require_officer_of(actor, _authority_id(actor))
     invitation, _token = _invite(
         actor=actor,
-        authority=actor.authority,
+        authority=LocalAuthority.objects.get(pk=_authority_id(actor)),
         email=email,
         role=role,
         agency=agency,
@@ -295,12 +302,13 @@ def member_update(
 ) -> User:
     """Change someone's role and what it lets them see (a manager's partnerships, a partner's
     agency). Audited as team.role_changed and/or team.partnerships_changed."""
-    require_officer_of(actor, member.authority_id)
+    authority_id = _authority_id(member)
+    require_officer_of(actor, authority_id)
     member, officers = _locked(member)
     if member.is_superuser:
         raise PermissionDenied(_("Administrators' accounts are managed by the administrators."))
     agency, sees_whole_authority, partnerships = _access_checked(
-        authority_id=member.authority_id,
+        authority_id=authority_id,
         role=role,
         agency=agency,
         sees_whole_authority=sees_whole_authority,
@@ -357,7 +365,7 @@ def member_update(
 def member_set_active(*, actor: User, member: User, active: bool) -> User:
     """Deactivate or reactivate an account. A deactivated account's sessions stop working at
     the next request (Django's backend refuses an inactive user) and its API token is deleted."""
-    require_officer_of(actor, member.authority_id)
+    require_officer_of(actor, _authority_id(member))
     member, officers = _locked(member)
     if member.is_superuser:
         raise PermissionDenied(_("Administrators' accounts are managed by the administrators."))

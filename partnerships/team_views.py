@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,13 +20,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.pages import apply_service_errors, form_page, page_of
 
 from . import account_invitations, selectors, team
-from .forms import AuditFilterForm, InvitationForm, MemberAccessForm, SetPasswordForInvitationForm
-from .permissions import officer_required
+from .forms import (
+    AccessForm,
+    AuditFilterForm,
+    InvitationForm,
+    MemberAccessForm,
+    SetPasswordForInvitationForm,
+)
+from .models import AccountInvitation, AuditEvent, LocalAuthority
+from .permissions import SignedInRequest, authority_id_of, officer_required
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _access(form) -> dict:
+def _access(form: AccessForm) -> dict[str, Any]:
     data = form.cleaned_data
     return {
         "role": data["role"],
@@ -35,7 +46,7 @@ def _access(form) -> dict:
 # --- The team -------------------------------------------------------------------------------
 @officer_required
 @require_GET
-def team_list(request: HttpRequest) -> HttpResponse:
+def team_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "partnerships/team/team_list.html",
@@ -48,8 +59,8 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
-def team_invite(request: HttpRequest) -> HttpResponse:
-    form = InvitationForm(request.POST or None, authority_id=request.user.authority_id)
+def team_invite(request: SignedInRequest) -> HttpResponse:
+    form = InvitationForm(request.POST or None, authority_id=authority_id_of(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             team.invitation_create(
@@ -68,7 +79,12 @@ def team_invite(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _invitation_action(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:
+def _invitation_action(
+    request: SignedInRequest,
+    pk: int,
+    service: Callable[..., AccountInvitation],
+    done: str,
+) -> HttpResponse:
     invitation = selectors.account_invitation_for_user(request.user, pk)
     try:
         service(actor=request.user, invitation=invitation)
@@ -81,7 +97,7 @@ def _invitation_action(request: HttpRequest, pk: int, service, done: str) -> Htt
 
 @officer_required
 @require_POST
-def team_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def team_invitation_resend(request: SignedInRequest, pk: int) -> HttpResponse:
     return _invitation_action(
         request, pk, team.invitation_resend, _("A new link was sent to %(email)s.")
     )
@@ -89,7 +105,7 @@ def team_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_POST
-def team_invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def team_invitation_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     return _invitation_action(
         request, pk, team.invitation_withdraw, _("The invitation to %(email)s was withdrawn.")
     )
@@ -97,10 +113,10 @@ def team_invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_http_methods(["GET", "POST"])
-def team_member(request: HttpRequest, pk: int) -> HttpResponse:
+def team_member(request: SignedInRequest, pk: int) -> HttpResponse:
     member = selectors.team_member_for_user(request.user, pk)
     form = MemberAccessForm(
-        request.POST or None, member=member, authority_id=request.user.authority_id
+        request.POST or None, member=member, authority_id=authority_id_of(request.user)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,7 +138,7 @@ def team_member(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _set_active(request: HttpRequest, pk: int, *, active: bool) -> HttpResponse:
+def _set_active(request: SignedInRequest, pk: int, *, active: bool) -> HttpResponse:
     member = selectors.team_member_for_user(request.user, pk)
     try:
         team.member_set_active(actor=request.user, member=member, active=active)
@@ -139,13 +155,13 @@ def _set_active(request: HttpRequest, pk: int, *, active: bool) -> HttpResponse:
 
 @officer_required
 @require_POST
-def team_member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def team_member_deactivate(request: SignedInRequest, pk: int) -> HttpResponse:
     return _set_active(request, pk, active=False)
 
 
 @officer_required
 @require_POST
-def team_member_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def team_member_reactivate(request: SignedInRequest, pk: int) -> HttpResponse:
     return _set_active(request, pk, active=True)
 
 
@@ -185,7 +201,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _unusable(request: HttpRequest, invitation) -> HttpResponse:
+def _unusable(request: HttpRequest, invitation: AccountInvitation) -> HttpResponse:
     if invitation.used_at:
         reason = "used"
     elif invitation.withdrawn_at:
@@ -201,7 +217,14 @@ def _unusable(request: HttpRequest, invitation) -> HttpResponse:
 
 
 # --- The audit trail ------------------------------------------------------------------------
-def _audit_page(request: HttpRequest, events, *, title: str, back_url: str, **extra):
+def _audit_page(
+    request: SignedInRequest,
+    events: QuerySet[AuditEvent],
+    *,
+    title: str,
+    back_url: str,
+    **extra: Any,
+) -> HttpResponse:
     actors, actions = selectors.audit_filter_choices(events)
     form = AuditFilterForm(request.GET or None, actors=actors, actions=actions)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -215,7 +238,7 @@ def _audit_page(request: HttpRequest, events, *, title: str, back_url: str, **ex
             date_to=filters.get("date_to"),
         ),
     )
-    labels = selectors.audit_object_labels(list(page.object_list), request.user.authority_id)
+    labels = selectors.audit_object_labels(list(page.object_list), authority_id_of(request.user))
     rows = [
         {"event": e, "label": labels.get((e.object_type, e.object_id))} for e in page.object_list
     ]
@@ -235,18 +258,19 @@ def _audit_page(request: HttpRequest, events, *, title: str, back_url: str, **ex
 
 @officer_required
 @require_GET
-def audit_authority(request: HttpRequest) -> HttpResponse:
+def audit_authority(request: SignedInRequest) -> HttpResponse:
     return _audit_page(
         request,
         selectors.audit_events_of_authority(request.user),
-        title=_("Audit trail of %(authority)s") % {"authority": request.user.authority.name},
+        title=_("Audit trail of %(authority)s")
+        % {"authority": LocalAuthority.objects.get(pk=authority_id_of(request.user)).name},
         back_url=reverse("home"),
     )
 
 
 @officer_required
 @require_GET
-def audit_partnership(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_partnership(request: SignedInRequest, pk: int) -> HttpResponse:
     partnership = selectors.partnership_for_user(request.user, pk)
     return _audit_page(
         request,

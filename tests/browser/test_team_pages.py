@@ -12,6 +12,11 @@ from django.test import Client
 pytestmark = pytest.mark.browser
 
 
+def _found(match: re.Match[str] | None) -> str:
+    assert match is not None, "no link in the text"
+    return match.group(0)
+
+
 def _signed_in_page(new_page, live_server, user):
     client = Client()
     client.force_login(user)
@@ -46,7 +51,7 @@ def test_team_invitation_and_audit_pages_with_no_serious_axe_violations(
     page.get_by_role("link", name="mo", exact=True).click()
     axe.check(page)
 
-    link = re.search(r"http://\S+", mail.outbox[-1].body).group(0)
+    link = _found(re.search(r"http://\S+", str(mail.outbox[-1].body)))
     link = live_server.url + "/" + link.split("://", 1)[1].split("/", 1)[1]  # SITE_URL's path
     newcomer = new_page()
     newcomer.goto(link)

@@ -14,6 +14,11 @@ from partnerships.models import AccountInvitation, AuditEvent, LocalAuthority, R
 from tests.unchanged import nothing_written
 
 
+def _found(match: re.Match[str] | None) -> str:
+    assert match is not None, "no link in the text"
+    return match.group(0)
+
+
 def _run(*args) -> str:
     out = io.StringIO()
     call_command("create_authority", *args, stdout=out)
@@ -25,7 +30,7 @@ def test_a_new_authority_and_its_first_officer(db, django_capture_on_commit_call
         output = _run("Westshire Council", "--officer", "Chief@Westshire.gov.uk")
     authority = LocalAuthority.objects.get()
     assert (authority.name, authority.slug) == ("Westshire Council", "westshire-council")
-    printed = re.search(r"http://\S+", output).group(0)
+    printed = _found(re.search(r"http://\S+", output))
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["chief@westshire.gov.uk"]
     assert printed in mail.outbox[0].body

@@ -22,6 +22,11 @@ NEW_PASSWORD = "a-long-new-passphrase-for-me"
 MANAGER_OF_ALL = {"role": "manager", "sees_whole_authority": "on"}
 
 
+def _found(match: re.Match[str] | None) -> str:
+    assert match is not None, "no link in the text"
+    return match.group(0)
+
+
 def _invite(client, cast, **data):
     if "_auth_user_id" not in client.session:
         client.force_login(cast.alice)
@@ -30,7 +35,7 @@ def _invite(client, cast, **data):
 
 
 def _link_path(message) -> str:
-    link = re.search(r"http://\S+", message.body).group(0)
+    link = _found(re.search(r"http://\S+", str(message.body)))
     return link.split("://", 1)[1].split("/", 1)[1].join(["/", ""])
 
 
