@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev pdf-deps system-deps lint format typecheck bench load worker clean
+.PHONY: run test test-provider install install-dev pdf-deps system-deps lint format typecheck bench load worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,17 @@ pdf-deps:
 system-deps:
 	$(call install_missing,$(TEST_PACKAGES))
 
-test: install-dev system-deps
+# The staff sign-in tests' OpenID provider (tests/oidc_provider): Node's oidc-provider, held to
+# its package-lock.json. Node.js and npm come with the machine.
+OIDC_PROVIDER := tests/oidc_provider
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	@command -v npm >/dev/null || { echo "The sign-in tests need Node.js 20+ and npm" >&2; exit 1; }
+	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error
+	touch $@
+
+test-provider: $(OIDC_PROVIDER)/node_modules/.installed
+
+test: install-dev system-deps test-provider
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
@@ -126,4 +136,4 @@ faults: install-dev
 	$(BIN)/python -m tests.perf.faults
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache $(OIDC_PROVIDER)/node_modules

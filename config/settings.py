@@ -14,6 +14,7 @@ import os
 import secrets
 import stat
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -241,6 +242,45 @@ AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password"]
+# --- Staff sign-in with the council's identity provider (OpenID Connect) ---------------------
+# Set all three to offer "Sign in with your council account" on the sign-in page (officers and
+# managers only: partners keep their e-mailed links). Endpoints and keys come from the issuer's
+# /.well-known/openid-configuration, fetched when first needed and cached, never at start-up.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_ENABLED = bool(OIDC_ISSUER)
+if OIDC_ENABLED and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
+_issuer = urlsplit(OIDC_ISSUER)
+if OIDC_ENABLED and not (
+    _issuer.scheme == "https" or _issuer.hostname in ("127.0.0.1", "localhost")
+):
+    # Plain http only for a provider on this machine (the tests').
+    raise ImproperlyConfigured("OIDC_ISSUER must be an https:// address.")
+# The name on the button ("Sign in with your Northshire Council account"); empty: "council".
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="")
+# Claims any one of which, when true, proves the e-mail address is verified: the standard
+# email_verified, and Microsoft Entra ID's xms_edov (add it as an optional claim).
+OIDC_EMAIL_VERIFIED_CLAIMS = env.list(
+    "OIDC_EMAIL_VERIFIED_CLAIMS", default=["email_verified", "xms_edov"]
+)
+OIDC_DISCOVERY_CACHE_SECONDS = envint("OIDC_DISCOVERY_CACHE_SECONDS", default=3600)
+# Seconds to wait for the identity provider (discovery, keys, token, userinfo).
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT", default=5)
+# 0 with OIDC configured: the password form is gone and password sign-in refused.
+PASSWORD_SIGN_IN = envbool("PASSWORD_SIGN_IN", default=True)
+if not PASSWORD_SIGN_IN and not OIDC_ENABLED:
+    raise ImproperlyConfigured("PASSWORD_SIGN_IN=0 needs OIDC_ISSUER: nobody could sign in.")
+# mozilla-django-oidc's own names for what its views read.
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+# The session knows the backend a person signed in with; it only ever answers get_user().
+AUTHENTICATION_BACKENDS += ["partnerships.oidc.StaffOIDCBackend"]
+# --- end of staff sign-in settings ----------------------------------------------------------
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.api_urls import schema_urlpatterns
+from partnerships import sign_in_views
 from partnerships import views as partnership_views
 from partnerships.auth_forms import QueuedPasswordResetForm
 
@@ -13,6 +14,10 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
+    # Sign-in: the password form and the council's identity provider (OpenID Connect).
+    path("accounts/login/", sign_in_views.SignInView.as_view(), name="login"),
+    path("accounts/oidc/start/", sign_in_views.SignInStart.as_view(), name="oidc_start"),
+    path("accounts/oidc/callback/", sign_in_views.sign_in_callback, name="oidc_callback"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

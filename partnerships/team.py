@@ -242,6 +242,14 @@ def invitation_accept(
         raise ValidationError(
             _("Someone already has an account with this address: sign in, or reset the password.")
         )
+    return _join(locked, first_name=first_name, last_name=last_name, password=password)
+
+
+def _join(
+    locked: AccountInvitation, *, first_name: str, last_name: str, password: str | None
+) -> User:
+    """The account an invitation (locked, usable, its address free) makes. With no password
+    the person signs in through the council's identity provider only."""
     user = User(
         username=locked.email,
         email=locked.email,
@@ -252,21 +260,46 @@ def invitation_accept(
         agency=locked.agency,
         sees_whole_authority=locked.sees_whole_authority,
     )
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     user.full_clean()
     user.save()
     user.assigned_partnerships.set(locked.partnerships.all())
     locked.used_at = timezone.now()
     locked.user = user
     locked.save(update_fields=["used_at", "user"])
-    audit_record(
-        actor=user,
-        action="team.joined",
-        obj=user,
-        authority=locked.authority,
-        data={"invitation": locked.pk, "role": user.role},
-    )
+    data: dict[str, object] = {"invitation": locked.pk, "role": user.role}
+    if password is None:
+        data["method"] = "oidc"
+    audit_record(actor=user, action="team.joined", obj=user, authority=locked.authority, data=data)
     return user
+
+
+def invitation_join_signed_in(*, email: str, first_name: str, last_name: str) -> User | None:
+    """A person the council's identity provider vouches for (a verified e-mail address) and
+    who has a usable invitation to be an officer or manager: the invitation makes their
+    account, as setting a password would. None when there is no such invitation. Partners'
+    invitations are not honoured: partners never sign in through the council's provider.
+    Runs inside the caller's transaction."""
+    email = _normalise_email(email)
+    locked = (
+        AccountInvitation.objects.select_for_update()
+        .select_related("authority")
+        .filter(
+            email__iexact=email,
+            role__in=[Role.OFFICER, Role.MANAGER],
+            used_at__isnull=True,
+            withdrawn_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if locked is None or _address_in_use(email):
+        return None
+    return _join(locked, first_name=first_name, last_name=last_name, password=None)
 
 
 def _locked(member: User) -> tuple[User, set[int]]:
