@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 
+from tests.oidc_provider import _oidc_providers, oidc, oidc_provider  # noqa: F401  (fixtures)
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
