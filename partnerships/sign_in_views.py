@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+# django-axes ships no type information.
 from axes.handlers.proxy import AxesProxyHandler  # type: ignore[import-untyped]
 from django.conf import settings
 from django.contrib import auth
