@@ -183,6 +183,10 @@ def sign_in_callback(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "")
     if request.GET.get("error") or not code:
         return _refused(request, CANCELLED)
+    if "iss" in request.GET and request.GET["iss"] != settings.OIDC_ISSUER:
+        # RFC 9207: the answer names the provider that sent it; another one's is a mix-up.
+        logger.warning("The identity provider's answer was refused: another issuer's code")
+        return _refused(request, UNTRUSTED)
     try:
         claims = StaffOIDCBackend().claims_for(
             request,

@@ -351,3 +351,33 @@ def test_every_role_may_start_a_sign_in_and_none_passes_a_callback_it_did_not_st
     assert callback.status_code == 400
     me = client.get("/").wsgi_request.user
     assert (me.username if me.is_authenticated else "anonymous") == who
+
+
+def test_the_callback_names_the_issuer_and_another_ones_is_refused(oidc, live_server, cast):
+    # oidc-provider names itself in the redirect (RFC 9207); a code said to be another
+    # provider's (a mix-up) is not exchanged.
+    session = requests.Session()
+    back = provider_sign_in(session, start(live_server, session), "alice")
+    assert parse_qs(urlsplit(back.headers["Location"]).query)["iss"] == [oidc]
+    page = session.get(with_query(back.headers["Location"], iss="https://idp.example"))
+    assert page.status_code == 400
+    assert "could not be trusted" in page.text
+    assert signed_in_as(session, live_server) == ""
+
+
+def test_keys_the_cache_does_not_hold_are_fetched_again(oidc, live_server, cast):
+    # A provider rotates its key: the cached JWKS lacks the new key id, so it is fetched anew.
+    from django.core.cache import cache
+
+    from partnerships.oidc import _cache_key
+
+    jwks_uri = requests.get(f"{oidc}/.well-known/openid-configuration", timeout=10).json()[
+        "jwks_uri"
+    ]
+    cache.set(
+        _cache_key("jwks", jwks_uri), [{"kty": "RSA", "kid": "retired", "n": "x", "e": "AQAB"}]
+    )
+    session, page = sign_in(live_server, "alice")
+    assert page.status_code == 200
+    assert signed_in_as(session, live_server) == "alice"
+    assert [k["kid"] for k in cache.get(_cache_key("jwks", jwks_uri))] == ["test-signing-key"]
