@@ -273,7 +273,8 @@ def questionnaire_entry_schema(base: dict[str, Any], instrument: Instrument) -> 
         ranking = every if rankings[0].required else {"anyOf": [nothing, every]}
         ranking["description"] = properties["ranking"]["description"]
     properties["ranking"] = ranking
-    required = ["agency"]
+    # The entry's own required fields (the agency; a correction's version), then the answers'.
+    required = [n for n in base.get("required", []) if n not in ("answers", "comments", "ranking")]
     required += ["answers"] * bool(needed_answers) + ["comments"] * bool(needed_comments)
     required += ["ranking"] * bool(rankings and rankings[0].required)
     return {
@@ -373,3 +374,9 @@ class PaperEntryWithdrawSerializer(serializers.Serializer):
         help_text=_("Why it is withdrawn; kept in the audit trail. No answers, no personal data."),
     )
     version = serializers.CharField(max_length=64, help_text=VERSION_HELP)
+
+
+class PaperEntryChangeSchema(ResponseEntrySchema):
+    """A correction is an entry with its version: the same questionnaire-specific schema."""
+
+    target_class = PaperEntryChangeSerializer
