@@ -5,6 +5,8 @@ two reads around one change, an order or a count could give away."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -30,11 +32,11 @@ def page(client, user, rnd):
     return client.get(reverse("reports:round_comments", args=[rnd.pk]))
 
 
-def shown(client, user, rnd) -> dict[str, list[tuple[str, str]] | None]:
+def shown(client, user, rnd) -> dict[str, Any]:
     """Each free-text question's comments as the page gives them (None: withheld)."""
     c = page(client, user, rnd).context["c"]
     if c.withheld:
-        return {"withheld": c.withheld}  # type: ignore[dict-item]
+        return {"withheld": c.withheld}
     return {q.question.code: (q.comments if q.shown else None) for q in c.questions}
 
 
