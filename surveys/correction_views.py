@@ -30,6 +30,18 @@ STALE_MESSAGE = gettext_lazy(
 )
 
 
+WITHDRAWN_MESSAGE = gettext_lazy("Another officer withdrew this paper questionnaire meanwhile.")
+
+
+def _stale(request: SignedInRequest, pk: int, response_pk: int) -> HttpResponse:
+    """Another officer's change came first: show the latest version (or say it is gone)."""
+    if not Response.objects.filter(pk=response_pk).exists():
+        messages.error(request, WITHDRAWN_MESSAGE)
+        return redirect("surveys:paper_entry_list", pk=pk)
+    messages.error(request, STALE_MESSAGE)
+    return redirect("surveys:paper_entry_edit", pk=pk, response_pk=response_pk)
+
+
 class _Refused(Exception):
     def __init__(self, message: str):
         super().__init__(message)
@@ -96,8 +108,7 @@ def paper_entry_edit(request: SignedInRequest, pk: int, response_pk: int) -> Htt
                 expected_version=version.cleaned_data["version"],
             )
         except StaleEditError:
-            messages.error(request, STALE_MESSAGE)
-            return redirect("surveys:paper_entry_edit", pk=pk, response_pk=response_pk)
+            return _stale(request, pk, response_pk)
         except (corrections.NotAPaperEntry, corrections.PaperEntryLocked) as exc:
             return _refused(request, pk, str(exc.message))
         except ValidationError as error:
@@ -138,8 +149,7 @@ def paper_entry_withdraw(request: SignedInRequest, pk: int, response_pk: int) ->
                 expected_version=form.cleaned_data["version"],
             )
         except StaleEditError:
-            messages.error(request, STALE_MESSAGE)
-            return redirect("surveys:paper_entry_edit", pk=pk, response_pk=response_pk)
+            return _stale(request, pk, response_pk)
         except (corrections.NotAPaperEntry, corrections.PaperEntryLocked) as exc:
             return _refused(request, pk, str(exc.message))
         except ValidationError as error:

@@ -84,8 +84,11 @@ def _locked_entry(actor: User, response: Response, expected_version: str) -> Res
     locked = (
         Response.objects.select_for_update()
         .select_related("round__project__partnership__authority", "round__instrument")
-        .get(pk=response.pk)
+        .filter(pk=response.pk)
+        .first()
     )
+    if locked is None:  # another officer withdrew it meanwhile
+        raise StaleEditError
     # The round is read again under the entry's lock: it may have closed since the page loaded.
     locked.round = Round.objects.select_related(
         "project__partnership__authority", "instrument"

@@ -96,9 +96,7 @@ def test_each_partner_reads_their_own_agencys_row_not_the_other(
     assert college.name in carla and cast.agency.name not in carla
 
 
-def test_an_anonymous_round_shows_no_agency_at_all_not_even_the_partners_own(
-    client, cast, college
-):
+def test_an_anonymous_round_shows_no_agency_at_all_not_even_the_partners_own(client, cast, college):
     rnd = factories.survey_round(cast.project, reporting_mode="anonymous", min_group_size=K)
     for agency, likert in ((cast.agency, 5), (college, 1)):
         for _ in range(K):

@@ -330,7 +330,7 @@ def test_two_officers_withdrawing_at_once_withdraw_it_once(cast):
                 actor=actor, response=entry, reason="twice", expected_version=version
             )
             outcomes.append("withdrawn")
-        except (StaleEditError, Response.DoesNotExist):
+        except StaleEditError:
             outcomes.append("refused")
         except Exception as exc:  # SQLite: "database is locked" for the loser
             outcomes.append(type(exc).__name__)
@@ -345,3 +345,24 @@ def test_two_officers_withdrawing_at_once_withdraw_it_once(cast):
     assert outcomes.count("withdrawn") == 1, outcomes
     assert AuditEvent.objects.filter(action="response.withdrawn").count() == 1
     assert not Response.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_change_to_an_entry_withdrawn_meanwhile_says_so(client, cast, rnd):
+    entry = factories.paper_response(rnd, cast.agency, cast.alice)
+    version = entry.updated_at.isoformat()
+    client.force_login(cast.alice)
+    page = client.get(edit_url(entry))  # Bob withdraws it while Alice has it open
+    assert page.status_code == 200
+    corrections.paper_response_withdraw(
+        actor=cast.bob, response=entry, reason="Duplicate", expected_version=version
+    )
+    with pytest.raises(StaleEditError):
+        corrections.paper_response_correct(
+            actor=cast.alice,
+            response=entry,
+            agency=cast.agency,
+            values={},
+            expected_version=version,
+        )
+    response = client.post(withdraw_url(entry), {"reason": "Again", "version": version})
+    assert response.status_code == 404  # it is gone: not found, nothing written
