@@ -23,5 +23,6 @@ def round_comments(request: SignedInRequest, pk: int) -> HttpResponse:
             "c": comments.round_comments(survey_round),
             "round": survey_round,
             "NOT_PUBLISHED": comments.NOT_PUBLISHED,
+            "DELETED": comments.DELETED,
         },
     )

@@ -26,6 +26,7 @@ from .models import Scorecard
 # Why an anonymous round shows no comments.
 NOT_PUBLISHED = "not_published"
 UPDATING = "updating"
+DELETED = "deleted"  # the round's responses were deleted (retention)
 
 
 @dataclass
@@ -39,7 +40,7 @@ class QuestionComments:
 @dataclass
 class RoundComments:
     round: Round
-    withheld: str = ""  # NOT_PUBLISHED or UPDATING: nothing of the round is shown
+    withheld: str = ""  # NOT_PUBLISHED, UPDATING or DELETED: nothing of the round is shown
     questions: list[QuestionComments] = field(default_factory=list)
 
 
@@ -70,6 +71,9 @@ def _published_responses(survey_round: Round) -> tuple[list[tuple[int, int]], st
 def round_comments(survey_round: Round) -> RoundComments:
     """The round's comments as any reader of it may see them: four queries at most."""
     result = RoundComments(round=survey_round)
+    if survey_round.responses_deleted_at is not None:
+        result.withheld = DELETED
+        return result
     anonymous = survey_round.is_anonymous
     questions = list(
         Question.objects.filter(

@@ -207,6 +207,17 @@ def test_counts_shown_are_those_of_the_published_state(client, cast):
     assert f"{2 * K} comments" in main_content(client, cast.alice, rnd)
 
 
+def test_a_round_whose_responses_were_deleted_says_so(client, cast):
+    from surveys.services import round_responses_delete
+
+    rnd = factories.survey_round(cast.project)
+    commented(rnd, cast.agency, {"works_well": "Gone soon"})
+    round_responses_delete(actor=cast.alice, survey_round=factories.closed(rnd))
+    rnd.refresh_from_db()
+    assert shown(client, cast.alice, rnd) == {"withheld": "deleted"}
+    assert "have been deleted" in main_content(client, cast.alice, rnd)
+
+
 # --- Who reads it --------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("user", "status"), [("alice", 200), ("mo", 200), ("priya", 403), ("oscar", 404)]

@@ -366,3 +366,31 @@ def test_a_change_to_an_entry_withdrawn_meanwhile_says_so(client, cast, rnd):
         )
     response = client.post(withdraw_url(entry), {"reason": "Again", "version": version})
     assert response.status_code == 404  # it is gone: not found, nothing written
+
+
+def test_a_correction_in_an_open_anonymous_round_publishes_nothing(
+    client, cast, django_capture_on_commit_callbacks
+):
+    # Rescoring is asked for, but an open anonymous round stores no scorecard: nothing of the
+    # change can be read until the round closes, when the entry is fixed.
+    rnd = factories.survey_round(cast.project, reporting_mode="anonymous")
+    entry = factories.paper_response(rnd, cast.agency, cast.alice, likert=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        corrections.paper_response_correct(
+            actor=cast.alice,
+            response=entry,
+            agency=cast.agency,
+            values={
+                "outcome_priorities": {
+                    "participant_needs": 1,
+                    **{
+                        o["code"]: i + 2
+                        for i, o in enumerate(
+                            rnd.instrument.questions.get(code="outcome_priorities").options[1:]
+                        )
+                    },
+                }
+            },
+            expected_version=corrections.entry_version(entry),
+        )
+    assert not Scorecard.objects.filter(round=rnd).exists()
