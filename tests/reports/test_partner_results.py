@@ -169,3 +169,23 @@ def test_the_partner_page_refuses_a_post(client, cast):
     client.force_login(cast.priya)
     url = reverse("reports:partner_project_results", args=[cast.project.pk])
     assert client.post(url).status_code == 405
+
+
+def test_the_partner_page_reads_in_a_fixed_number_of_queries(
+    client, cast, college, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from reports.partner_results import partner_results_context
+
+    for n in range(3):
+        attributed_published(cast, college, title=f"Round {n}")
+    cast.priya.refresh_from_db()
+    cache.clear()
+    # the project, its published rounds with their latest scorecards, the response counts; then
+    # (rendering the sections) the scorecards, the questionnaire, the agency names, its questions
+    with django_assert_num_queries(7):
+        str(partner_results_context(cast.priya, cast.project.pk)["sections"])
+    # drawn once: a second reader of the same agency reads only the frame
+    with django_assert_num_queries(3):
+        str(partner_results_context(cast.priya, cast.project.pk)["sections"])
