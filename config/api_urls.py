@@ -15,6 +15,7 @@ from partnerships import api_actions as registry_actions
 from reports import api as reports_api
 from surveys import api as surveys_api
 from surveys import api_actions as survey_actions
+from surveys import correction_api
 
 # The scorecard endpoint is a function view the schema cannot infer: describe its body here.
 # (Better as a decorator in reports/api.py itself; kept here so that file stays untouched.)
@@ -59,6 +60,16 @@ api_urlpatterns = [
         "rounds/<int:pk>/responses/",
         surveys_api.RoundResponses.as_view(),
         name="round-responses",
+    ),
+    path(
+        "rounds/<int:pk>/responses/<int:response_pk>/",
+        correction_api.RoundResponseDetail.as_view(),
+        name="round-response-detail",
+    ),
+    path(
+        "rounds/<int:pk>/paper-entries/",
+        correction_api.RoundPaperEntries.as_view(),
+        name="round-paper-entries",
     ),
     # Officer actions, the same services as the buttons on the pages.
     path("rounds/<int:pk>/close/", survey_actions.round_close, name="round-close"),

@@ -72,6 +72,7 @@ def authority_id_of(user: User) -> int:
 
 officer_required = role_required(Role.OFFICER)
 reader_required = role_required(Role.OFFICER, Role.MANAGER)
+partner_required = role_required(Role.PARTNER)
 
 
 def sees_contact_data(user) -> bool:

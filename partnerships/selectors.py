@@ -37,7 +37,10 @@ def partnerships_visible_to(user: User) -> QuerySet[Partnership]:
             return in_authority
         return in_authority.filter(managers=user)
     if user.role == Role.PARTNER and user.agency_id is not None:  # a partner has an agency
-        return in_authority.filter(memberships__agency_id=user.agency_id).distinct()
+        # The partnerships their agency is in today: an agency that left sees nothing more.
+        return in_authority.filter(
+            memberships__agency_id=user.agency_id, memberships__left_on__isnull=True
+        ).distinct()
     return Partnership.objects.none()
 
 

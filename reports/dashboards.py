@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Func, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
@@ -29,7 +29,7 @@ from surveys.models import Instrument, Question, QuestionType, ReportingMode, Ro
 
 from . import scoring
 from .models import LATEST_FIRST, Scorecard
-from .selectors import scorecard_for_display
+from .selectors import scorecard_for_display, scorecard_for_partner
 
 BAND_LABELS = {code: label for code, label, _low, _high in scoring.BANDS}
 INDEX_COMPONENTS = scoring.INDEX_COMPONENTS
@@ -108,9 +108,15 @@ def project_dashboard_frame(
     """The cheap part: the project, its rounds, which scorecard is each round's latest, the
     shown round and its response counts. `dashboard_fill` adds what the scorecards hold."""
     project = project_for_user(user, project_pk)
-    rounds = list(
-        _with_latest_scorecard(Round.objects.filter(project=project)).order_by("opens_on", "pk")
-    )
+    return dashboard_frame_of(project, Round.objects.filter(project=project), round_pk)
+
+
+def dashboard_frame_of(
+    project: Project, rounds_shown: QuerySet[Round], round_pk: int | None = None
+) -> ProjectDashboard:
+    """The frame of a dashboard of these rounds of the project (the readers' dashboard shows
+    them all; the partners' page only those whose results are published)."""
+    rounds = list(_with_latest_scorecard(rounds_shown).order_by("opens_on", "pk"))
     latest_ids = {r.pk: r.latest_scorecard for r in rounds if r.latest_scorecard}
     if round_pk is not None:
         current = next((r for r in rounds if r.pk == round_pk), None)
@@ -153,8 +159,11 @@ def dashboard_sections_fingerprint(dashboard: ProjectDashboard) -> tuple:
     )
 
 
-def dashboard_fill(dashboard: ProjectDashboard) -> None:
-    """Read the latest scorecards and the shown round's questionnaire into the dashboard."""
+def dashboard_fill(dashboard: ProjectDashboard, *, partner_agency_id: int | None = None) -> None:
+    """Read the latest scorecards and the shown round's questionnaire into the dashboard.
+
+    ``partner_agency_id``: the dashboard as a partner of that agency reads it, the partnership's
+    row beside their own agency's only (reports.selectors.scorecard_for_partner)."""
     rounds, current = dashboard.rounds, dashboard.current
     scorecards = {
         s.round_id: s
@@ -180,8 +189,27 @@ def dashboard_fill(dashboard: ProjectDashboard) -> None:
     if scorecard is None:
         return
     data = scorecard_for_display(scorecard, current)
+    if partner_agency_id is not None:
+        data = scorecard_for_partner(
+            data, agency_id=partner_agency_id, anonymous=current.is_anonymous
+        )
     dashboard.data = data
     _fill_from_scorecard(dashboard, data, current)
+    if partner_agency_id is not None:
+        _partnership_beside_agency(dashboard, data)
+
+
+def _partnership_beside_agency(dashboard: ProjectDashboard, data: dict[str, Any]) -> None:
+    """A partner's dashboard: the whole partnership's row first, then their agency's (if any)."""
+    dimensions = data.get("dimensions") or {}
+    whole = {
+        "agency": _("Whole partnership"),
+        "n_respondents": data.get("n_respondents", 0),
+        "cells": [(code, dimensions.get(code)) for code in scoring.DIMENSIONS],
+    }
+    dashboard.heatmap = [whole, *dashboard.heatmap]
+    if not data.get("agencies"):  # no agency row: no agency's ranks to show either
+        dashboard.outcomes = []
 
 
 def _response_counts(dashboard: ProjectDashboard, current: Round) -> None:

@@ -55,6 +55,23 @@ def scorecard_for_display(scorecard: Scorecard, rnd: Round) -> dict[str, Any]:
     return data
 
 
+def scorecard_for_partner(
+    data: dict[str, Any], *, agency_id: int, anonymous: bool
+) -> dict[str, Any]:
+    """What of a displayed scorecard a partner of one agency may read: every figure of the whole
+    partnership, and of the agencies only their own, and that only in an attributed round.
+
+    An anonymous round shows a partner no agency at all, not even their own: a respondent who
+    knows their own answers could take them out of their own group's figures."""
+    own = [] if anonymous else [a for a in data.get("agencies", []) if a["agency_id"] == agency_id]
+    labels = {a["label"] for a in own}
+    items = [
+        {**item, "agency_means": {k: v for k, v in item["agency_means"].items() if k in labels}}
+        for item in data.get("divergent_items", [])
+    ]
+    return {**data, "agencies": own, "divergent_items": items}
+
+
 def _named_agency(entry: dict[str, Any], names: dict[int, str]) -> dict[str, Any]:
     label = str(entry["agency"])
     if label == OTHER_AGENCIES:

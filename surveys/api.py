@@ -24,6 +24,7 @@ from rest_framework.response import Response as APIResponse
 
 from core.api import ID, ServiceErrors, building_schema, form_errors
 from partnerships import selectors as registry
+from partnerships.models import Agency
 from partnerships.permissions import PERMISSIONS, OfficersOnly, SignedInApiRequest
 
 from . import selectors, services
@@ -238,6 +239,23 @@ def questionnaire_errors(form: QuestionnaireForm) -> dict[str, Any]:
     return errors
 
 
+def answer_parts(response: Response) -> tuple[dict[str, Any], list[str], dict[str, str]]:
+    """A response's answers in the shape they are entered: (answers, ranking, comments)."""
+    answers: dict[str, Any] = {}
+    comments: dict[str, str] = {}
+    ranking: list[str] = []
+    for answer in response.answers.all():
+        question = answer.question
+        value = stored_answer_value(question.type, answer)
+        if question.type == QuestionType.TEXT:
+            comments[question.code] = value or ""
+        elif question.type == QuestionType.RANKING:
+            ranking = ranking_order(value)
+        else:
+            answers[question.code] = value
+    return answers, ranking, comments
+
+
 def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[dict[str, Any]]:
     """Responses in the shape they are entered. An anonymous round's rows follow the
     small-number rule as the CSV export does (surveys.anonymity): no id, the day only, no agency
@@ -248,18 +266,7 @@ def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[di
     for response in responses:
         if anonymous and labels.get(response.agency_id) is None:
             continue
-        answers: dict[str, Any] = {}
-        comments: dict[str, str] = {}
-        ranking: list[str] = []
-        for answer in response.answers.all():
-            question = answer.question
-            value = stored_answer_value(question.type, answer)
-            if question.type == QuestionType.TEXT:
-                comments[question.code] = value or ""
-            elif question.type == QuestionType.RANKING:
-                ranking = ranking_order(value)
-            else:
-                answers[question.code] = value
+        answers, ranking, comments = answer_parts(response)
         submitted_at = response.submitted_at
         if submitted_at is None:  # only submitted responses are listed; never here
             continue
@@ -279,6 +286,31 @@ def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[di
     if anonymous:
         rows.sort(key=lambda row: json.dumps(row, sort_keys=True, default=str))
     return rows
+
+
+def paper_entry_validated(
+    survey_round: Round, entry: Mapping[str, Any]
+) -> tuple[Agency, dict[str, Any]]:
+    """A paper entry of the API checked by the same forms as the paper-entry page (400 with
+    every error otherwise): its agency and its answer values as the services take them."""
+    questions = list(survey_round.instrument.questions.select_related("section"))
+    agency_form = PaperResponseAgencyForm({"agency": entry["agency"]}, survey_round=survey_round)
+    form = QuestionnaireForm(
+        questionnaire_data(questions, entry), questions=questions, enforce_required=True
+    )
+    errors = {}
+    if not agency_form.is_valid():
+        errors.update(form_errors(agency_form))
+    if not form.is_valid():
+        errors.update(questionnaire_errors(form))
+    if errors:
+        raise serializers.ValidationError(errors)
+    return agency_form.cleaned_data["agency"], form.answer_values()
+
+
+def response_with_answers(pk: int) -> Response:
+    answers = Answer.objects.select_related("question")
+    return Response.objects.prefetch_related(Prefetch("answers", answers)).get(pk=pk)
 
 
 class RoundStillOpen(APIException):
@@ -356,29 +388,9 @@ class RoundResponses(ServiceErrors, generics.ListAPIView):
         survey_round = self._round()
         entry = ResponseEntrySerializer(data=request.data)
         entry.is_valid(raise_exception=True)
-        questions = list(survey_round.instrument.questions.select_related("section"))
-        agency_form = PaperResponseAgencyForm(
-            {"agency": entry.validated_data["agency"]}, survey_round=survey_round
-        )
-        form = QuestionnaireForm(
-            questionnaire_data(questions, entry.validated_data),
-            questions=questions,
-            enforce_required=True,
-        )
-        errors = {}
-        if not agency_form.is_valid():
-            errors.update(form_errors(agency_form))
-        if not form.is_valid():
-            errors.update(questionnaire_errors(form))
-        if errors:
-            raise serializers.ValidationError(errors)
+        agency, values = paper_entry_validated(survey_round, entry.validated_data)
         response = services.response_enter_on_paper(
-            actor=self.request.user,
-            survey_round=survey_round,
-            agency=agency_form.cleaned_data["agency"],
-            values=form.answer_values(),
+            actor=self.request.user, survey_round=survey_round, agency=agency, values=values
         )
-        answers = Answer.objects.select_related("question")
-        stored = Response.objects.prefetch_related(Prefetch("answers", answers)).get(pk=response.pk)
-        row = response_rows(survey_round, [stored])[0]
+        row = response_rows(survey_round, [response_with_answers(response.pk)])[0]
         return APIResponse(ResponseSerializer(row).data, status=status.HTTP_201_CREATED)

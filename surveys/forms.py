@@ -265,3 +265,25 @@ class PaperResponseAgencyForm(forms.Form):
             authority_id=partnership.authority_id, memberships__partnership=partnership
         ).order_by("name")
         agency.empty_label = _("Choose an agency")
+
+
+class PaperEntryVersionForm(forms.Form):
+    """The version of a paper entry a correction or withdrawal is based on (surveys.corrections):
+    a change based on an older one is refused, never silently overwritten."""
+
+    version = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class PaperEntryWithdrawForm(PaperEntryVersionForm):
+    reason = forms.CharField(
+        label=_("Why is this paper questionnaire withdrawn?"),
+        help_text=_(
+            "Kept in the audit trail. Do not copy the answers or anyone's personal details here."
+        ),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Withdraw this paper questionnaire"))

@@ -203,3 +203,28 @@ def response_summary(
         (s, [(q, answers.get(q.pk)) for q in sorted(s.questions.all(), key=lambda q: q.position)])
         for s in sections
     ]
+
+
+# --- Paper entries (surveys.corrections) -------------------------------------------------------
+def paper_responses(survey_round: Round) -> list[Response]:
+    """The round's paper questionnaires keyed in by officers, the latest first."""
+    return list(
+        Response.objects.filter(
+            round=survey_round, entered_by__isnull=False, invitation__isnull=True
+        )
+        .select_related("agency", "entered_by")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def round_response_for_user(user: User, round_pk: int, pk: int) -> Response:
+    """A submitted response of a round the user may read (404 otherwise). In an anonymous round
+    only a paper entry is found: whether an online response's id belongs to the round would
+    say something of who answered when, so it answers as a missing one does."""
+    survey_round = round_for_user(user, round_pk)
+    responses = Response.objects.filter(round=survey_round, submitted_at__isnull=False)
+    if survey_round.is_anonymous:
+        responses = responses.filter(entered_by__isnull=False, invitation__isnull=True)
+    response = get_object_or_404(responses.select_related("agency"), pk=pk)
+    response.round = survey_round
+    return response

@@ -273,7 +273,8 @@ def questionnaire_entry_schema(base: dict[str, Any], instrument: Instrument) -> 
         ranking = every if rankings[0].required else {"anyOf": [nothing, every]}
         ranking["description"] = properties["ranking"]["description"]
     properties["ranking"] = ranking
-    required = ["agency"]
+    # The entry's own required fields (the agency; a correction's version), then the answers'.
+    required = [n for n in base.get("required", []) if n not in ("answers", "comments", "ranking")]
     required += ["answers"] * bool(needed_answers) + ["comments"] * bool(needed_comments)
     required += ["ranking"] * bool(rankings and rankings[0].required)
     return {
@@ -340,3 +341,42 @@ class ResponseSerializer(serializers.Serializer):
     answers = serializers.DictField(child=StoredAnswerField())
     ranking = serializers.ListField(child=serializers.CharField())
     comments = serializers.DictField(child=serializers.CharField())
+
+
+VERSION_HELP = _(
+    "The version of the paper entry this change is based on, as the entry's `version` gives it: "
+    "a change based on an older version is refused (409)."
+)
+
+
+class PaperEntrySerializer(ResponseSerializer):
+    """A paper questionnaire keyed in by an officer, as it can be corrected."""
+
+    version = serializers.CharField(help_text=VERSION_HELP)
+
+
+class PaperEntryListItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    agency = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField()
+    version = serializers.CharField(help_text=VERSION_HELP)
+
+
+class PaperEntryChangeSerializer(ResponseEntrySerializer):
+    """The corrected paper questionnaire, complete (a question left out is cleared)."""
+
+    version = serializers.CharField(max_length=64, help_text=VERSION_HELP)
+
+
+class PaperEntryWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500,
+        help_text=_("Why it is withdrawn; kept in the audit trail. No answers, no personal data."),
+    )
+    version = serializers.CharField(max_length=64, help_text=VERSION_HELP)
+
+
+class PaperEntryChangeSchema(ResponseEntrySchema):
+    """A correction is an entry with its version: the same questionnaire-specific schema."""
+
+    target_class = PaperEntryChangeSerializer

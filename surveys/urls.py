@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import respond_views, views
+from . import correction_views, respond_views, views
 
 app_name = "surveys"
 
@@ -19,6 +19,20 @@ urlpatterns = [
     path("rounds/<int:pk>/remind/", views.round_remind, name="round_remind"),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("rounds/<int:pk>/paper/", views.paper_response, name="paper_response"),
+    # Putting paper questionnaires right (surveys.corrections).
+    path(
+        "rounds/<int:pk>/paper/entries/", correction_views.paper_entry_list, name="paper_entry_list"
+    ),
+    path(
+        "rounds/<int:pk>/paper/entries/<int:response_pk>/",
+        correction_views.paper_entry_edit,
+        name="paper_entry_edit",
+    ),
+    path(
+        "rounds/<int:pk>/paper/entries/<int:response_pk>/withdraw/",
+        correction_views.paper_entry_withdraw,
+        name="paper_entry_withdraw",
+    ),
     path(
         "rounds/<int:pk>/delete-responses/",
         views.round_responses_delete,

@@ -156,3 +156,18 @@ def account_invitation(auth: LocalAuthority, email: str = "", role: str = Role.O
         **fields,
     )
     return inv, token
+
+
+def paper_response(rnd, a: Agency, officer, *, likert: int = 4, comments: dict | None = None):
+    """A paper questionnaire keyed in by `officer` through the service the page calls."""
+    from surveys.models import QuestionType
+    from surveys.services import response_enter_on_paper
+
+    values: dict = {}
+    for q in rnd.instrument.questions.all():
+        if q.type == QuestionType.LIKERT:
+            values[q.code] = likert
+        elif q.type == QuestionType.RANKING:
+            values[q.code] = {o["code"]: i + 1 for i, o in enumerate(q.options)}
+    values.update(comments or {})
+    return response_enter_on_paper(actor=officer, survey_round=rnd, agency=a, values=values)

@@ -64,6 +64,12 @@ def scored_round(cast):
     return rnd
 
 
+def paper_entry(cast):
+    """[round, paper entry] of a paper questionnaire Alice keyed in."""
+    rnd = survey_round(cast)
+    return [rnd.pk, factories.paper_response(rnd, cast.agency, cast.alice).pk]
+
+
 def alices_export(cast):
     from reports.models import Export
 
@@ -96,6 +102,8 @@ API_OFFICER_OWN_OBJECT = (403, 403, 403, 200, 404, 403)
 API_POST = (403, 403, 403, 400, 400, 403)
 API_POST_OWN_OBJECT = (403, 403, 403, 400, 404, 403)
 API_ACTION = (403, 403, 403, 200, 404, 403)  # a POST with nothing to validate
+# Partners' pages: partners of the authority only; other roles are refused by role.
+PARTNER_OWN_OBJECT = (302, 200, 403, 403, 403, 403)
 
 TABLE = [
     Row("home", (302, 200, 200, 200, 200, 200)),
@@ -188,6 +196,10 @@ TABLE = [
     Row("surveys:round_close", POST_OWN_OBJECT, survey_round, "post"),
     Row("surveys:paper_response", OFFICER_OWN_OBJECT, survey_round),
     Row("surveys:round_responses_delete", OFFICER_OWN_OBJECT, survey_round),
+    # Putting paper questionnaires right: officers of the authority only.
+    Row("surveys:paper_entry_list", OFFICER_OWN_OBJECT, survey_round),
+    Row("surveys:paper_entry_edit", OFFICER_OWN_OBJECT, args=paper_entry),
+    Row("surveys:paper_entry_withdraw", OFFICER_OWN_OBJECT, args=paper_entry),
     Row("surveys:invitation_resend", POST_OWN_OBJECT, invitation, "post"),
     Row("surveys:invitation_revoke", POST_OWN_OBJECT, invitation, "post"),
     # The respondent pages: an unknown link is 404 for all; without a link, 403 for all.
@@ -202,6 +214,28 @@ TABLE = [
     Row("reports:project_dashboard", READER_OWN_OBJECT, attr("project")),
     Row("reports:project_scores_csv", READER_OWN_OBJECT, attr("project")),
     Row("reports:round_responses_csv", READER_OWN_OBJECT, survey_round),
+    Row("reports:round_comments", READER_OWN_OBJECT, survey_round),
+    # Partners read the published results of their agency's partnerships, and nothing else.
+    Row("reports:partner_partnership", PARTNER_OWN_OBJECT, attr("partnership")),
+    Row(
+        "reports:partner_partnership",
+        (302, 404, 403, 403, 403, 403),
+        attr("unassigned_partnership"),
+        label="a partnership the partner's agency is not in",
+    ),
+    Row(
+        "reports:partner_partnership",
+        (302, 404, 403, 403, 403, 403),
+        attr("other_partnership"),
+        label="another authority's partnership, for a partner",
+    ),
+    Row("reports:partner_project_results", PARTNER_OWN_OBJECT, attr("project")),
+    Row(
+        "reports:partner_project_results",
+        (302, 404, 403, 403, 403, 403),
+        attr("other_project"),
+        label="another authority's project, for a partner",
+    ),
     Row("reports:project_scorecard_pdf", READER_OWN_OBJECT, attr("project")),
     Row("reports:authority_pack_request", (302, 403, 302, 302, 302, 403), method="post"),
     # An export is visible only to the person who asked for it (Alice here).
@@ -226,6 +260,22 @@ TABLE = [
     Row("api:round-responses", API_OFFICER_OWN_OBJECT, survey_round),
     Row("api:agency-list", API_POST, method="post", label="agency create"),
     Row("api:round-responses", API_POST_OWN_OBJECT, survey_round, "post", "response entry"),
+    Row("api:round-paper-entries", API_OFFICER_OWN_OBJECT, survey_round),
+    Row("api:round-response-detail", API_OFFICER_OWN_OBJECT, args=paper_entry),
+    Row(
+        "api:round-response-detail",
+        API_POST_OWN_OBJECT,
+        method="put",
+        args=paper_entry,
+        label="paper entry correction",
+    ),
+    Row(
+        "api:round-response-detail",
+        API_POST_OWN_OBJECT,
+        method="delete",
+        args=paper_entry,
+        label="paper entry withdrawal",
+    ),
     Row("api:round-send", API_ACTION, survey_round, "post"),
     Row("api:round-remind", API_ACTION, survey_round, "post"),
     Row("api:round-close", API_ACTION, survey_round, "post"),

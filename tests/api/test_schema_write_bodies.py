@@ -195,8 +195,16 @@ def world(cast):
         "instrument": survey_round.instrument_id,
         "version": cast.partnership.version,  # the version the edit is based on
     }
+    # A paper entry to correct (each body is sent in a savepoint, so its version stays valid).
+    paper = factories.paper_response(survey_round, cast.agency, cast.alice)
+    path_objects["response_pk"] = paper
     # An agency joins a partnership once: the one to add is not a member yet.
-    overrides = {("post", "/api/v1/partnerships/{id}/memberships/"): {"agency": newcomer.pk}}
+    overrides = {
+        ("post", "/api/v1/partnerships/{id}/memberships/"): {"agency": newcomer.pk},
+        ("put", "/api/v1/rounds/{id}/responses/{response_pk}/"): {
+            "version": paper.updated_at.isoformat()
+        },
+    }
     return path_objects, references, overrides
 
 
@@ -222,7 +230,8 @@ def for_instrument(schema: dict[str, Any], label: str) -> dict[str, Any]:
 
 def url_of(path: str, path_objects: dict[str, Any]) -> str:
     resource = path.removeprefix("/api/v1/").split("/")[0]
-    return path.replace("{id}", str(path_objects[resource].pk))
+    url = path.replace("{id}", str(path_objects[resource].pk))
+    return url.replace("{response_pk}", str(path_objects["response_pk"].pk))
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
