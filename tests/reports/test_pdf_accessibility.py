@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pypdf
 from django.urls import reverse
-from pypdf.generic import ArrayObject, DictionaryObject
+from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject
 
 from reports.models import Export
 from tests import factories
@@ -26,6 +26,12 @@ class Structure:
     headings: list[str] = field(default_factory=list)  # in reading order: "/H1", "/H2", ...
     figure_alternatives: list[str] = field(default_factory=list)
     data_cells_without_headers: int = 0
+
+
+def _dictionary(value) -> DictionaryObject:
+    value = value.get_object()
+    assert isinstance(value, DictionaryObject), value
+    return value
 
 
 def _structure(reader: pypdf.PdfReader) -> Structure:
@@ -48,19 +54,20 @@ def _structure(reader: pypdf.PdfReader) -> Structure:
         for kid in kids if isinstance(kids, ArrayObject) else [kids] if kids is not None else []:
             walk(kid)
 
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    walk(reader.root_object["/StructTreeRoot"])
     return found
 
 
 def _assert_tagged(content: bytes, *, title: str) -> Structure:
     reader = pypdf.PdfReader(io.BytesIO(content))
-    catalog = reader.trailer["/Root"]
+    catalog = reader.root_object
     assert "/StructTreeRoot" in catalog
-    assert catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712  (a pypdf BooleanObject)
-    assert catalog["/Lang"] == "en-gb"
-    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+    assert _dictionary(catalog["/MarkInfo"])["/Marked"] == BooleanObject(True)
+    assert str(catalog["/Lang"]) == "en-gb"
+    assert _dictionary(catalog["/ViewerPreferences"])["/DisplayDocTitle"] == BooleanObject(True)
     assert reader.metadata is not None and reader.metadata.title == title
-    xmp = catalog["/Metadata"].get_object().get_data().decode()
+    assert reader.xmp_metadata is not None
+    xmp = reader.xmp_metadata.stream.get_data().decode()
     assert 'pdfuaid:part="1"' in xmp  # declares PDF/UA-1
     structure = _structure(reader)
     # Headings start at one and never skip a level (a screen reader's outline of the document).
