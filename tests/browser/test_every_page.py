@@ -14,9 +14,10 @@ import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from reports.services import round_score
+from surveys.models import Round
 from tests import factories
 from tests.browser.conftest import SERIOUS
 from tests.test_permissions import ROLES, TABLE, USER_FOR_ROLE, Row
@@ -63,10 +64,18 @@ SMALL_TARGETS = """() => {
     const r = el.getBoundingClientRect();
     if (r.width >= 24 && r.height >= 24) continue;
     if (inSentence(el)) continue;
-    // The spacing exception: a 24 px diameter circle on the centre touches no other target.
+    // The spacing exception: a 24 px diameter circle on the centre intersects no other target,
+    // nor the circle of another undersized target.
     const c = centre(r);
-    const crowded = targets.some((other) => other !== el && !other.contains(el)
-      && !el.contains(other) && distance(c, other.getBoundingClientRect()) < 12);
+    const crowded = targets.some((other) => {
+      if (other === el || other.contains(el) || el.contains(other)) return false;
+      const o = other.getBoundingClientRect();
+      if (o.width < 24 || o.height < 24) {
+        const oc = centre(o);
+        if (Math.hypot(c[0] - oc[0], c[1] - oc[1]) < 24) return true;
+      }
+      return distance(c, o) < 12;
+    });
     if (!crowded) continue;
     small.push(`${el.tagName.toLowerCase()} "${(el.textContent || el.name || '').trim()}" `
       + `${Math.round(r.width)}x${Math.round(r.height)}`);
@@ -229,12 +238,19 @@ def test_every_page_of_the_permission_table_passes_axe_for_each_role(
         factories.submitted_response(rnd, cast.agency, likert=4)
         factories.submitted_response(rnd, college, likert=2)
         round_score(round_id=rnd.pk)
-    factories.invitation(rnd, cast.agency, name="Jo Bloggs")
+    pages_by_role = _pages_by_role(cast)
+    # Every round has invitees (one sent, one not), so each round page shows its invitations
+    # table with its buttons.
+    for survey_round in Round.objects.all():
+        factories.invitation(survey_round, cast.agency, name="Jo Bloggs")
+        sent, _token = factories.invitation(survey_round, cast.agency, name="Sam Jones")
+        sent.sent_at = timezone.now()
+        sent.save()
 
     visitor = Visitor(new_page, live_server, axe, language)
     checked: dict[str, int] = {}
     form_pages: dict[str, list[str]] = {}
-    for role, pages in _pages_by_role(cast).items():
+    for role, pages in pages_by_role.items():
         user = getattr(cast, USER_FOR_ROLE[role]) if role != "anonymous" else None
         page = visitor.page_for(user)
         for row, path, expected in pages:
