@@ -111,3 +111,13 @@ def test_the_authority_pack_is_tagged_and_each_project_is_a_top_level_heading(
     assert structure.headings.count("/H1") == 3  # the cover and each of the two projects
     assert len(structure.figure_alternatives) == 4
     assert all(len(alternative) > 40 for alternative in structure.figure_alternatives)
+
+
+def test_a_chart_whose_description_does_not_repeat_its_title_gets_both(client, cast):
+    factories.survey_round(cast.project)  # a round with no responses: no index to draw
+    client.force_login(cast.mo)
+    response = client.get(reverse("reports:project_scorecard_pdf", args=[cast.project.pk]))
+    structure = _structure(pypdf.PdfReader(io.BytesIO(response.content)))
+    assert structure.figure_alternatives[0].startswith(
+        "Connectedness index. Insufficient responses: there are not enough responses"
+    )
