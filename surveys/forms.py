@@ -11,11 +11,13 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.csv_import import csv_upload_clean
 from partnerships.models import Agency
 
 from .answers import DONT_KNOW, stored_answer_value
 from .models import (
     DEFAULT_MIN_GROUP_SIZE,
+    INVITATION_MESSAGE_MAX,
     Answer,
     Instrument,
     Question,
@@ -92,6 +94,79 @@ class RoundForm(forms.ModelForm):
             else:
                 cleaned["introduction"] = instrument.intro_attributed
         return cleaned
+
+
+class RoundEditForm(forms.ModelForm):
+    """What may still change of a round. Fields that are fixed by now are shown disabled, with
+    the reason. The rule and the date checks are surveys.round_edit's, under the round's lock:
+    their errors come back onto the fields."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Round
+        fields = [
+            "title",
+            "opens_on",
+            "closes_on",
+            "reporting_mode",
+            "min_group_size",
+            "introduction",
+        ]
+        widgets = RoundForm.Meta.widgets
+
+    def __init__(self, *args, locked: Mapping[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields["closes_on"].help_text = _(
+            "Move it later to give people more time, or earlier (today at the soonest)."
+        )
+        for name, reason in locked.items():
+            if name in self.fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = reason
+        self.helper = _helper(_("Save changes"))
+
+
+class InvitationMessageForm(forms.Form):
+    invitation_message = forms.CharField(
+        label=_("Your message to the people you invite (optional)"),
+        help_text=_(
+            "Shown in every invitation and reminder of this round, as plain text, at most "
+            "%(n)s characters."
+        )
+        % {"n": INVITATION_MESSAGE_MAX},
+        max_length=INVITATION_MESSAGE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, survey_round: Round, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "invitation_message": survey_round.invitation_message,
+                "version": survey_round.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save the message and preview again"))
+
+
+class InvitationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("A .csv file with a header row (name, email, agency), at most 200 kB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Check the file"))
+
+    def clean_file(self):
+        return csv_upload_clean(self.cleaned_data["file"])
 
 
 class InvitationForm(forms.Form):
