@@ -44,7 +44,9 @@ def invitation_email(
     }
     return InvitationEmail(
         subject=subject,
-        body=render_to_string("surveys/email/invitation.txt", context),
+        # The plain text is rendered with autoescape off, so it is not safe HTML: it must not
+        # keep render_to_string's "safe" mark, or a page showing it would not escape it.
+        body=str.__str__(render_to_string("surveys/email/invitation.txt", context)),
         html_body=render_to_string("surveys/email/invitation.html", context),
     )
 

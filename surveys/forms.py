@@ -25,6 +25,7 @@ from .models import (
     ReportingMode,
     Round,
 )
+from .round_edit import round_date_errors
 
 LIKERT_CHOICES = [
     ("1", _("Strongly disagree")),
@@ -126,6 +127,21 @@ class RoundEditForm(forms.ModelForm):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = reason
         self.helper = _helper(_("Save changes"))
+
+    def clean(self) -> dict[str, Any]:
+        # Checked here too, before the model's own date constraint would answer for the
+        # whole form: the same rule, so the error is on the date that is wrong.
+        super().clean()
+        cleaned = self.cleaned_data
+        changes = {
+            name: cleaned[name]
+            for name in ("opens_on", "closes_on")
+            if name in cleaned and cleaned[name] != getattr(self.instance, name)
+        }
+        if "opens_on" in cleaned and "closes_on" in cleaned:
+            for name, message in round_date_errors(self.instance, changes).items():
+                self.add_error(name, message)
+        return cleaned
 
 
 class InvitationMessageForm(forms.Form):

@@ -58,23 +58,26 @@ def round_locked_fields(survey_round: Round, today: dt.date | None = None) -> di
     return locked
 
 
-def _check_dates(survey_round: Round, fields: dict[str, Any], today: dt.date) -> None:
-    opens_on = fields.get("opens_on", survey_round.opens_on)
-    closes_on = fields.get("closes_on", survey_round.closes_on)
+def round_date_errors(
+    survey_round: Round, changes: dict[str, Any], today: dt.date | None = None
+) -> dict[str, str]:
+    """What is wrong with new dates for the round (`changes` holds the fields that change)."""
+    today = today or timezone.localdate()
+    opens_on = changes.get("opens_on", survey_round.opens_on)
+    closes_on = changes.get("closes_on", survey_round.closes_on)
     errors = {}
-    if "opens_on" in fields and survey_round.opens_on <= today < opens_on:
+    if "opens_on" in changes and survey_round.opens_on <= today < opens_on:
         errors["opens_on"] = _(
             "The round has opened: its opening date cannot move after today, which would shut "
             "it again on people who have started."
         )
     if closes_on < opens_on:
         errors["closes_on"] = _("The closing date must be on or after the opening date.")
-    elif "closes_on" in fields and closes_on != survey_round.closes_on and closes_on < today:
+    elif "closes_on" in changes and closes_on < today:
         errors["closes_on"] = _(
             "The closing date must be today or later. To close the round now, use its Close button."
         )
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 @transaction.atomic
@@ -98,7 +101,9 @@ def round_update(
     refused = {name: locked[name] for name in changes if name in locked}
     if refused:
         raise ValidationError(refused)
-    _check_dates(locked_round, changes, today)
+    date_errors = round_date_errors(locked_round, changes, today)
+    if date_errors:
+        raise ValidationError(date_errors)
     if not changes:
         return locked_round
     audit_data: dict[str, Any] = {

@@ -381,6 +381,8 @@ def invitation_import(request: SignedInRequest, pk: int) -> HttpResponse:
 def invitation_import_confirm(request: SignedInRequest, pk: int) -> HttpResponse:
     survey_round = selectors.round_for_user(request.user, pk)
     content = request.session.pop(_import_session_key(survey_round), None)
+    if not survey_round.takes_invitations():
+        return _refused_closed(request, survey_round)
     if content is None:
         messages.error(request, _("There is no checked file to import. Upload it again."))
         return redirect("surveys:invitation_import", pk=pk)
