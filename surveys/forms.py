@@ -49,6 +49,11 @@ def _helper(label: str | Promise) -> FormHelper:
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format=None):
+        # A date input takes its value as YYYY-MM-DD whatever the page's language: in the
+        # locale's format it would show empty when editing a round.
+        super().__init__(attrs, format=format or "%Y-%m-%d")
+
 
 class RoundForm(forms.ModelForm):
     class Meta:

@@ -302,3 +302,9 @@ def test_patch_by_a_manager_is_403_and_by_another_authority_404(cast, rnd):
             f"/api/v1/rounds/{rnd.pk}/", {"version": 1, "title": "x"}, format="json"
         )
     assert (by_mo.status_code, by_oscar.status_code) == (403, 404)
+
+
+def test_the_edit_page_fills_the_date_inputs_as_browsers_read_them(client, cast, rnd):
+    client.force_login(cast.alice)
+    page = client.get(reverse("surveys:round_edit", args=[rnd.pk])).content.decode()
+    assert f'type="date" name="closes_on" value="{days(14)}"' in page
