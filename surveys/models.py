@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -127,7 +127,11 @@ class Round(models.Model):
     introduction = models.TextField(_("introduction and consent text"), max_length=5000)
     # The officer's own words for this round, in every invitation and reminder e-mail.
     invitation_message = models.TextField(
-        _("your message in the invitation"), max_length=INVITATION_MESSAGE_MAX, blank=True
+        _("your message in the invitation"),
+        max_length=INVITATION_MESSAGE_MAX,
+        blank=True,
+        # A TextField's max_length only sizes the form's field: the model checks it too.
+        validators=[MaxLengthValidator(INVITATION_MESSAGE_MAX)],
     )
     closed_at = models.DateTimeField(_("closed early at"), null=True, blank=True)
     created_by = models.ForeignKey(

@@ -280,6 +280,7 @@ STALE_ROUND_MESSAGE = _lazy(
 @require_http_methods(["GET", "POST"])
 def round_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     survey_round = selectors.round_for_user(request.user, pk)
+    title = _("Edit %(title)s") % {"title": survey_round.title}  # before the form changes it
     locked = round_locked_fields(survey_round)
     form = RoundEditForm(request.POST or None, instance=survey_round, locked=locked)
     if request.method == "POST" and form.is_valid():
@@ -301,7 +302,7 @@ def round_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        title=_("Edit %(title)s") % {"title": survey_round.title},
+        title=title,
         back_url=reverse("surveys:round_detail", args=[pk]),
     )
 

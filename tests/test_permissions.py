@@ -51,6 +51,11 @@ def survey_round(cast):
     return factories.survey_round(cast.project)
 
 
+def unassigned_round(cast):
+    """A round of the partnership Mo (a manager) is not assigned to."""
+    return factories.survey_round(factories.project(cast.unassigned_partnership))
+
+
 def invitation(cast):
     return factories.invitation(survey_round(cast), cast.agency)[0]
 
@@ -187,6 +192,15 @@ TABLE = [
         "round edit posted empty (the form comes back with its errors)",
     ),
     Row("surveys:round_email_preview", OFFICER_OWN_OBJECT, survey_round),
+    *[
+        Row(name, OFFICER_OWN_OBJECT, unassigned_round, label=f"{name} (unassigned partnership)")
+        for name in (
+            "surveys:round_edit",
+            "surveys:round_email_preview",
+            "surveys:invitation_import",
+            "surveys:invitation_import_template",
+        )
+    ],
     Row("surveys:invitation_import", OFFICER_OWN_OBJECT, survey_round),
     Row("surveys:invitation_import_template", OFFICER_OWN_OBJECT, survey_round),
     Row("surveys:invitation_import_confirm", POST_OWN_OBJECT, survey_round, "post"),

@@ -308,3 +308,11 @@ def test_the_edit_page_fills_the_date_inputs_as_browsers_read_them(client, cast,
     client.force_login(cast.alice)
     page = client.get(reverse("surveys:round_edit", args=[rnd.pk])).content.decode()
     assert f'type="date" name="closes_on" value="{days(14)}"' in page
+
+
+def test_the_service_refuses_a_message_over_the_limit_whoever_calls_it(cast, rnd):
+    with nothing_written(), pytest.raises(ValidationError) as refused:
+        round_update(
+            actor=cast.alice, survey_round=rnd, expected_version=1, invitation_message="x" * 1001
+        )
+    assert list(refused.value.message_dict) == ["invitation_message"]
