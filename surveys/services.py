@@ -98,6 +98,7 @@ def require_round_takes_invitations(survey_round: Round) -> Round:
     locked = Round.objects.select_for_update().get(pk=survey_round.pk)
     if not locked.takes_invitations():
         raise RoundAlreadyClosed
+    locked.project = survey_round.project  # loaded already: e-mails read its partnership
     return locked
 
 
@@ -231,11 +232,11 @@ def invitations_add_from_memberships(
     return created, skipped
 
 
-def _email_for(invitation: Invitation, *, reminder: bool) -> dict[str, Any]:
-    """The send_email task's arguments for one invitation (built by surveys.emails, as the
-    officer's preview is)."""
+def _email_for(invitation: Invitation, survey_round: Round, *, reminder: bool) -> dict[str, Any]:
+    """The send_email task's arguments for one invitation of the round (built by
+    surveys.emails, as the officer's preview is), from the round as it stands now."""
     email = invitation_email(
-        invitation.round, name=invitation.name, link=invitation_link(invitation), reminder=reminder
+        survey_round, name=invitation.name, link=invitation_link(invitation), reminder=reminder
     )
     return {
         "subject": email.subject,
@@ -280,13 +281,13 @@ def invitations_send(
     """E-mail each invitation's link (first send, resend or reminder). Revoked ones are skipped.
     RoundAlreadyClosed once the round has closed."""
     require_officer_of(actor, survey_round.project.partnership.authority_id)
-    require_round_takes_invitations(survey_round)
+    locked = require_round_takes_invitations(survey_round)
     now = timezone.now()
     messages, sent_ids = [], []
     for invitation in invitations:
         if invitation.round_id != survey_round.pk or invitation.revoked_at is not None:
             continue
-        messages.append((invitation.pk, _email_for(invitation, reminder=reminder)))
+        messages.append((invitation.pk, _email_for(invitation, locked, reminder=reminder)))
         sent_ids.append(invitation.pk)
     if not sent_ids:
         return 0
@@ -329,7 +330,7 @@ def round_send_reminders(*, actor: User | None, survey_round: Round) -> int:
     which skips a round that closed meanwhile; an officer gets RoundAlreadyClosed."""
     if actor is None:
         try:
-            require_round_takes_invitations(survey_round)
+            locked = require_round_takes_invitations(survey_round)
         except RoundAlreadyClosed:
             return 0
     invitations = reminders_due(survey_round)
@@ -340,7 +341,8 @@ def round_send_reminders(*, actor: User | None, survey_round: Round) -> int:
         )
     else:
         Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(reminded_at=now)
-        _enqueue_emails([(i.pk, _email_for(i, reminder=True)) for i in invitations], reminder=True)
+        messages = [(i.pk, _email_for(i, locked, reminder=True)) for i in invitations]
+        _enqueue_emails(messages, reminder=True)
         count = len(invitations)
     Round.objects.filter(pk=survey_round.pk).update(reminders_sent_at=now)
     return count

@@ -165,3 +165,20 @@ def test_only_officers_of_the_authority_see_the_preview(client, cast, rnd):
     assert client.get(url).status_code == 403
     client.force_login(cast.oscar)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("invitees", [1, 5])
+def test_sending_takes_the_same_queries_however_many_are_invited(
+    cast, invitees, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from surveys.selectors import round_for_user
+    from surveys.services import round_send_unsent
+
+    rnd = factories.survey_round(cast.project)
+    for _ in range(invitees):
+        factories.invitation(rnd, cast.agency)
+    survey_round = round_for_user(cast.alice, rnd.pk)
+    # The service's savepoint and its release; the round locked, the unsent listed, the
+    # authority's name read once for every e-mail, sent_at and send_count set, the audit row.
+    with django_assert_num_queries(8), django_capture_on_commit_callbacks(execute=False):
+        assert round_send_unsent(actor=cast.alice, survey_round=survey_round) == invitees
