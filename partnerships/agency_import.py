@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
-
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from core.csv_import import ImportPreview, RowResult, csv_parse, csv_template
 
 from .forms import AgencyForm
 from .models import AgencyType
@@ -16,26 +13,7 @@ COLUMNS = ("name", "type", "contact_name", "email", "phone")
 REQUIRED_COLUMNS = ("name", "type")
 
 
-@dataclass
-class RowResult:
-    line: int
-    values: dict[str, str]
-    errors: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportPreview:
-    rows: list[RowResult] = field(default_factory=list)
-    file_errors: list[str] = field(default_factory=list)
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.file_errors and bool(self.rows) and not any(r.errors for r in self.rows)
-
-    @property
-    def error_count(self) -> int:
-        return len(self.file_errors) + sum(1 for r in self.rows if r.errors)
-
+class AgencyImportPreview(ImportPreview):
     def agency_fields(self) -> list[dict[str, str]]:
         """The rows as keyword arguments for the import service."""
         return [
@@ -59,47 +37,21 @@ def _type_code(value: str) -> str | None:
 
 
 def agency_csv_template() -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerow(["Northside Youth Service", "youth_service", "A. Example", "", ""])
-    return out.getvalue()
+    return csv_template(COLUMNS, ["Northside Youth Service", "youth_service", "A. Example", "", ""])
 
 
-def agency_csv_parse(*, content: bytes, authority_id: int) -> ImportPreview:
-    preview = ImportPreview()
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        preview.file_errors.append(_("The file is not UTF-8 text. Save it as 'CSV UTF-8'."))
-        return preview
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        preview.file_errors.append(
-            _("The header row must include the columns: %(cols)s.") % {"cols": ", ".join(COLUMNS)}
-        )
-        return preview
-    reader.fieldnames = header
+def agency_csv_parse(*, content: bytes, authority_id: int) -> AgencyImportPreview:
     seen: dict[str, int] = {}
-    try:
-        for index, raw in enumerate(reader, start=2):
-            if len(preview.rows) >= settings.AGENCY_IMPORT_MAX_ROWS:
-                preview.file_errors.append(
-                    _("The file has more than %(n)s rows. Split it into smaller files.")
-                    % {"n": settings.AGENCY_IMPORT_MAX_ROWS}
-                )
-                break
-            values = {c: (raw.get(c) or "").strip() for c in COLUMNS}
-            if not any(values.values()):
-                continue
-            preview.rows.append(_check_row(index, values, authority_id, seen))
-    except csv.Error as exc:
-        preview.file_errors.append(_("The file could not be read as CSV: %(err)s") % {"err": exc})
-    if not preview.rows and not preview.file_errors:
-        preview.file_errors.append(_("The file has no agencies in it."))
-    return preview
+    return csv_parse(
+        content,
+        preview=AgencyImportPreview(
+            headers=[_("Name"), _("Type"), _("Contact"), _("E-mail"), _("Phone")]
+        ),
+        columns=COLUMNS,
+        required=REQUIRED_COLUMNS,
+        check_row=lambda line, values: _check_row(line, values, authority_id, seen),
+        empty_message=_("The file has no agencies in it."),
+    )
 
 
 def _check_row(line: int, values: dict[str, str], authority_id: int, seen: dict) -> RowResult:

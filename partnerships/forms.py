@@ -7,11 +7,11 @@ from typing import Any, cast
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.csv_import import csv_upload_clean
 from core.forms import FilterFormMixin
 
 from .models import Agency, AgencyType, Level, Membership, Partnership, Project, Role, User
@@ -185,16 +185,7 @@ class AgencyImportForm(forms.Form):
         self.helper = _helper(_("Check the file"))
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.AGENCY_IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is too large. Choose a file smaller than %(kb)s kB.")
-                % {"kb": limit // 1000}
-            )
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError(_("The file must be a CSV file (ending in .csv)."))
-        return upload
+        return csv_upload_clean(self.cleaned_data["file"])
 
 
 # --- The team -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.csv_import import safe_cell
 from partnerships.models import User
 from surveys.anonymity import OTHER_AGENCIES, round_group_labels
 from surveys.answers import answer_value
@@ -22,15 +23,6 @@ from .models import Export, ExportStatus
 from .selectors import OTHER_AGENCIES_NAME
 
 logger = logging.getLogger(__name__)
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise a cell a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 class _Echo:

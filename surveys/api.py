@@ -30,6 +30,7 @@ from partnerships.permissions import PERMISSIONS, OfficersOnly, SignedInApiReque
 from . import selectors, services
 from .anonymity import OTHER_AGENCIES, round_group_labels
 from .answers import ranking_order, stored_answer_value
+from .api_actions import RoundTakesNoInvitations
 from .forms import (
     RANK_SEPARATOR,
     InvitationForm,
@@ -47,11 +48,13 @@ from .models import (
     Response,
     Round,
 )
+from .round_edit import round_update
 from .serializers import (
     InstrumentSerializer,
     InvitationSerializer,
     ResponseEntrySerializer,
     ResponseSerializer,
+    RoundEditSerializer,
     RoundSerializer,
 )
 
@@ -73,7 +76,18 @@ class InstrumentViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         parameters=[OpenApiParameter("project", OpenApiTypes.INT, description=_("Project id."))]
-    )
+    ),
+    partial_update=extend_schema(
+        request=RoundEditSerializer,
+        responses={200: RoundSerializer},
+        description=_(
+            "Change a round's title, dates, introduction or your message in its e-mails (and, "
+            "until it has a response, its reporting mode and k). Never its questionnaire. The "
+            "closing date may move but not before today; a closed round is never re-opened, "
+            "only renamed. A locked field sent with another value is refused (400) on the "
+            "field; an edit based on an older version is refused with 409."
+        ),
+    ),
 )
 class RoundViewSet(
     ServiceErrors,
@@ -103,6 +117,17 @@ class RoundViewSet(
         if not building_schema(self):
             kwargs["projects"] = registry.projects_visible_to(self.request.user)
         return super().get_serializer(*args, **kwargs)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> APIResponse:
+        survey_round = self.get_object()
+        edit = RoundEditSerializer(data=request.data)
+        edit.is_valid(raise_exception=True)
+        data = dict(edit.validated_data)
+        expected = data.pop("version")
+        updated = round_update(
+            actor=self.request.user, survey_round=survey_round, expected_version=expected, **data
+        )
+        return APIResponse(RoundSerializer(updated).data)
 
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
@@ -149,9 +174,12 @@ class RoundInvitations(ServiceErrors, generics.ListCreateAPIView):
         )
         if not form.is_valid():
             raise serializers.ValidationError(form_errors(form))
-        invitation = services.invitation_add(
-            actor=self.request.user, survey_round=survey_round, **form.cleaned_data
-        )
+        try:
+            invitation = services.invitation_add(
+                actor=self.request.user, survey_round=survey_round, **form.cleaned_data
+            )
+        except services.RoundAlreadyClosed as exc:
+            raise RoundTakesNoInvitations from exc
         return APIResponse(self.get_serializer(invitation).data, status=status.HTTP_201_CREATED)
 
 

@@ -33,6 +33,14 @@ class RoundClosedAlready(APIException):
     default_code = "round_closed"
 
 
+class RoundTakesNoInvitations(APIException):
+    """Inviting, sending or reminding on a round that has closed (services.RoundAlreadyClosed)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = services.CLOSED_ROUND_REFUSAL
+    default_code = "round_closed"
+
+
 def _round(request: Request, pk: int):
     return selectors.round_for_user(api_user(request), pk)
 
@@ -56,42 +64,76 @@ def round_close(request: Request, pk: int) -> Response:
     return Response(RoundSerializer(closed).data)
 
 
-@extend_schema(request=None, responses=SENT, summary=_("Send the invitations not yet sent"))
+@extend_schema(
+    request=None,
+    responses=SENT,
+    summary=_("Send the invitations not yet sent"),
+    description=_("409 once the round has closed."),
+)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, OfficersOnly])
 def round_send(request: Request, pk: int) -> Response:
-    count = services.round_send_unsent(actor=api_user(request), survey_round=_round(request, pk))
-    return Response({"sent": count})
-
-
-@extend_schema(request=None, responses=SENT, summary=_("Remind everyone who has not submitted"))
-@api_view(["POST"])
-@permission_classes([IsAuthenticated, OfficersOnly])
-def round_remind(request: Request, pk: int) -> Response:
-    count = services.round_send_reminders(actor=api_user(request), survey_round=_round(request, pk))
+    try:
+        count = services.round_send_unsent(
+            actor=api_user(request), survey_round=_round(request, pk)
+        )
+    except services.RoundAlreadyClosed as exc:
+        raise RoundTakesNoInvitations from exc
     return Response({"sent": count})
 
 
 @extend_schema(
-    request=None, responses=INVITED, summary=_("Invite the contact of every member agency")
+    request=None,
+    responses=SENT,
+    summary=_("Remind everyone who has not submitted"),
+    description=_("409 once the round has closed."),
+)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated, OfficersOnly])
+def round_remind(request: Request, pk: int) -> Response:
+    try:
+        count = services.round_send_reminders(
+            actor=api_user(request), survey_round=_round(request, pk)
+        )
+    except services.RoundAlreadyClosed as exc:
+        raise RoundTakesNoInvitations from exc
+    return Response({"sent": count})
+
+
+@extend_schema(
+    request=None,
+    responses=INVITED,
+    summary=_("Invite the contact of every member agency"),
+    description=_("409 once the round has closed."),
 )
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, OfficersOnly])
 def round_invite_members(request: Request, pk: int) -> Response:
-    created, skipped = services.invitations_add_from_memberships(
-        actor=api_user(request), survey_round=_round(request, pk)
-    )
+    try:
+        created, skipped = services.invitations_add_from_memberships(
+            actor=api_user(request), survey_round=_round(request, pk)
+        )
+    except services.RoundAlreadyClosed as exc:
+        raise RoundTakesNoInvitations from exc
     return Response({"invited": len(created), "skipped_agencies": [a.name for a in skipped]})
 
 
-@extend_schema(request=None, responses=SENT, summary=_("Send (or send again) one invitation"))
+@extend_schema(
+    request=None,
+    responses=SENT,
+    summary=_("Send (or send again) one invitation"),
+    description=_("409 once the round has closed."),
+)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated, OfficersOnly])
 def invitation_send(request: Request, pk: int) -> Response:
     invitation = selectors.invitation_for_user(api_user(request), pk)
-    count = services.invitations_send(
-        actor=api_user(request), survey_round=invitation.round, invitations=[invitation]
-    )
+    try:
+        count = services.invitations_send(
+            actor=api_user(request), survey_round=invitation.round, invitations=[invitation]
+        )
+    except services.RoundAlreadyClosed as exc:
+        raise RoundTakesNoInvitations from exc
     return Response({"sent": count})
 
 

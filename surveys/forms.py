@@ -11,11 +11,13 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.csv_import import csv_upload_clean
 from partnerships.models import Agency
 
 from .answers import DONT_KNOW, stored_answer_value
 from .models import (
     DEFAULT_MIN_GROUP_SIZE,
+    INVITATION_MESSAGE_MAX,
     Answer,
     Instrument,
     Question,
@@ -23,6 +25,7 @@ from .models import (
     ReportingMode,
     Round,
 )
+from .round_edit import round_date_errors
 
 LIKERT_CHOICES = [
     ("1", _("Strongly disagree")),
@@ -45,6 +48,11 @@ def _helper(label: str | Promise) -> FormHelper:
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        # A date input takes its value as YYYY-MM-DD whatever the page's language: in the
+        # locale's format it would show empty when editing a round.
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class RoundForm(forms.ModelForm):
@@ -92,6 +100,94 @@ class RoundForm(forms.ModelForm):
             else:
                 cleaned["introduction"] = instrument.intro_attributed
         return cleaned
+
+
+class RoundEditForm(forms.ModelForm):
+    """What may still change of a round. Fields that are fixed by now are shown disabled, with
+    the reason. The rule and the date checks are surveys.round_edit's, under the round's lock:
+    their errors come back onto the fields."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Round
+        fields = [
+            "title",
+            "opens_on",
+            "closes_on",
+            "reporting_mode",
+            "min_group_size",
+            "introduction",
+        ]
+        widgets = RoundForm.Meta.widgets
+
+    def __init__(self, *args, locked: Mapping[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields["closes_on"].help_text = _(
+            "Move it later to give people more time, or earlier (today at the soonest)."
+        )
+        for name, reason in locked.items():
+            if name in self.fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = reason
+        self.helper = _helper(_("Save changes"))
+
+    def clean(self) -> dict[str, Any]:
+        # Checked here too, before the model's own date constraint would answer for the
+        # whole form: the same rule, so the error is on the date that is wrong.
+        super().clean()
+        cleaned = self.cleaned_data
+        changes = {
+            name: cleaned[name]
+            for name in ("opens_on", "closes_on")
+            if name in cleaned and cleaned[name] != getattr(self.instance, name)
+        }
+        if "opens_on" in cleaned and "closes_on" in cleaned:
+            for name, message in round_date_errors(self.instance, changes).items():
+                self.add_error(name, message)
+        return cleaned
+
+
+class InvitationMessageForm(forms.Form):
+    invitation_message = forms.CharField(
+        label=_("Your message to the people you invite (optional)"),
+        help_text=_(
+            "Shown in every invitation and reminder of this round, as plain text, at most "
+            "%(n)s characters."
+        )
+        % {"n": INVITATION_MESSAGE_MAX},
+        max_length=INVITATION_MESSAGE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, survey_round: Round, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "invitation_message": survey_round.invitation_message,
+                "version": survey_round.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Save the message and preview again"))
+
+
+class InvitationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("A .csv file with a header row (name, email, agency), at most 200 kB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Check the file"))
+
+    def clean_file(self):
+        return csv_upload_clean(self.cleaned_data["file"])
 
 
 class InvitationForm(forms.Form):

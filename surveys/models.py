@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -96,6 +96,7 @@ class Question(models.Model):
 
 
 DEFAULT_MIN_GROUP_SIZE = 3  # k of an anonymous round unless the officer chooses another
+INVITATION_MESSAGE_MAX = 1000  # characters of the officer's own message in the e-mails
 
 
 class ReportingMode(models.TextChoices):
@@ -124,6 +125,14 @@ class Round(models.Model):
         help_text=_("In anonymous rounds, no group smaller than this is shown anywhere."),
     )
     introduction = models.TextField(_("introduction and consent text"), max_length=5000)
+    # The officer's own words for this round, in every invitation and reminder e-mail.
+    invitation_message = models.TextField(
+        _("your message in the invitation"),
+        max_length=INVITATION_MESSAGE_MAX,
+        blank=True,
+        # A TextField's max_length only sizes the form's field: the model checks it too.
+        validators=[MaxLengthValidator(INVITATION_MESSAGE_MAX)],
+    )
     closed_at = models.DateTimeField(_("closed early at"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -137,6 +146,9 @@ class Round(models.Model):
     responses_deleted_at = models.DateTimeField(null=True, blank=True)
     # Coalesces scoring: set when a scoring task is queued, cleared when that task starts.
     scoring_queued = models.BooleanField(default=False)
+    # Optimistic locking: an edit based on an older version is refused, never applied over
+    # another officer's change.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("survey round")
@@ -170,6 +182,12 @@ class Round(models.Model):
     @property
     def is_anonymous(self) -> bool:
         return self.reporting_mode == ReportingMode.ANONYMOUS
+
+    def takes_invitations(self, today=None) -> bool:
+        """Whether inviting, sending and reminding still make sense: not once it has closed.
+        The one rule the round's page (which buttons it offers), its services (which refuse)
+        and the API (409) all follow."""
+        return not self.is_closed(today)
 
 
 class Invitation(models.Model):

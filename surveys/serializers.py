@@ -15,7 +15,15 @@ from rest_framework import serializers
 from partnerships.models import Project
 from partnerships.serializers import ContactDataForOfficers
 
-from .models import Instrument, Invitation, Question, QuestionType, Round
+from .models import (
+    INVITATION_MESSAGE_MAX,
+    Instrument,
+    Invitation,
+    Question,
+    QuestionType,
+    ReportingMode,
+    Round,
+)
 from .selectors import instruments_all, invitation_status
 
 
@@ -95,11 +103,20 @@ class RoundSerializer(serializers.ModelSerializer):
             "reporting_mode",
             "min_group_size",
             "introduction",
+            "invitation_message",
             "closed_at",
             "is_open",
+            "version",
             "created_at",
         ]
-        read_only_fields = ["id", "closed_at", "is_open", "created_at"]
+        read_only_fields = [
+            "id",
+            "invitation_message",
+            "closed_at",
+            "is_open",
+            "version",
+            "created_at",
+        ]
         extra_kwargs = {
             # The round's form has no default for it: the officer says which it is.
             "reporting_mode": {"required": True},
@@ -113,6 +130,66 @@ class RoundSerializer(serializers.ModelSerializer):
 
     def get_is_open(self, survey_round: Round) -> bool:
         return survey_round.is_open()
+
+
+class RoundEditSerializer(serializers.Serializer):
+    """A change to a round (PATCH): any of these fields, and the version it is based on."""
+
+    version = serializers.IntegerField(
+        min_value=1,
+        help_text=_(
+            "The version this edit is based on (the round's current version). An edit based on "
+            "an older version is refused with 409."
+        ),
+    )
+    title = serializers.CharField(required=False, max_length=200)
+    opens_on = serializers.DateField(
+        required=False, help_text=_("Once the round has opened, not after today.")
+    )
+    closes_on = serializers.DateField(
+        required=False, help_text=_("On or after the opening date, and today or later.")
+    )
+    reporting_mode = serializers.ChoiceField(
+        choices=ReportingMode.choices,
+        required=False,
+        help_text=_("Only until the round has a response."),
+    )
+    min_group_size = serializers.IntegerField(
+        required=False,
+        min_value=2,
+        max_value=50,
+        help_text=_("Only until the round has a response."),
+    )
+    introduction = serializers.CharField(required=False, max_length=5000)
+    invitation_message = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=INVITATION_MESSAGE_MAX,
+        help_text=_("Your message, in every invitation and reminder e-mail of the round."),
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # A field it does not know (the project, the questionnaire) is refused, not ignored:
+        # the caller must not believe it changed.
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [_("This cannot be changed on a round.")] for name in unknown}
+            )
+        return attrs
+
+
+class RoundEditSchema(OpenApiSerializerExtension):
+    """Keeps `version` required in the PATCH body: drf-spectacular makes every field of a
+    PATCH body optional, and the API refuses an edit without it."""
+
+    target_class = RoundEditSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if direction == "request":
+            schema["required"] = sorted({*schema.get("required", []), "version"})
+        return schema
 
 
 # --- Invitations -----------------------------------------------------------------------------

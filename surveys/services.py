@@ -15,10 +15,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.tasks import send_email
 from partnerships.audit import audit_record
@@ -26,6 +26,7 @@ from partnerships.models import Agency, Project, User
 from partnerships.services import require_officer_of
 
 from .answers import ANSWER_FIELDS, answer_columns, is_unanswered
+from .emails import invitation_email
 from .models import (
     DEFAULT_MIN_GROUP_SIZE,
     Answer,
@@ -81,9 +82,24 @@ def round_open(
     return survey_round
 
 
-# --- Invitations ----------------------------------------------------------------------------
 class RoundAlreadyClosed(Exception):
     """The round has closed already (early, or by date)."""
+
+
+# What the pages and the API say when an action needs a round that has not closed.
+CLOSED_ROUND_REFUSAL = gettext_lazy(
+    "This round has closed: nobody can be invited, sent a link or reminded any more."
+)
+
+
+def require_round_takes_invitations(survey_round: Round) -> Round:
+    """Lock the round and refuse (RoundAlreadyClosed) once it has closed: inviting, sending and
+    reminding make no sense then. Locking serialises this with the round's Close button."""
+    locked = Round.objects.select_for_update().get(pk=survey_round.pk)
+    if not locked.takes_invitations():
+        raise RoundAlreadyClosed
+    locked.project = survey_round.project  # loaded already: e-mails read its partnership
+    return locked
 
 
 @transaction.atomic
@@ -95,7 +111,9 @@ def round_close(*, actor: User, survey_round: Round) -> Round:
     if locked.is_closed():
         raise RoundAlreadyClosed
     locked.closed_at = timezone.now()
-    locked.save(update_fields=["closed_at", "updated_at"])
+    locked.version = F("version") + 1  # an edit form opened before this is now stale
+    locked.save(update_fields=["closed_at", "updated_at", "version"])
+    locked.refresh_from_db()
     audit_record(
         actor=actor,
         action="round.closed",
@@ -106,6 +124,7 @@ def round_close(*, actor: User, survey_round: Round) -> Round:
     return locked
 
 
+# --- Invitations ----------------------------------------------------------------------------
 def _new_invitation(survey_round: Round, agency: Agency, name: str, email: str) -> Invitation:
     link, _token = new_link()
     return Invitation(
@@ -127,6 +146,7 @@ def invitation_add(
     require_officer_of(actor, partnership.authority_id)
     if agency.authority_id != partnership.authority_id:
         raise PermissionDenied(_("That agency belongs to another authority."))
+    require_round_takes_invitations(survey_round)
     if survey_round.invitations.filter(email__iexact=email.strip()).exists():
         raise ValidationError({"email": _("This person is already invited to this round.")})
     invitation = _new_invitation(survey_round, agency, name, email)
@@ -143,12 +163,48 @@ def invitation_add(
 
 
 @transaction.atomic
+def invitations_import(
+    *, actor: User, survey_round: Round, rows: Iterable[Mapping[str, Any]]
+) -> list[Invitation]:
+    """Invite everyone in the rows (agency, name, email) or nobody: checked again here, under the
+    round's lock, because another officer may have invited one of them since the preview."""
+    partnership = survey_round.project.partnership
+    require_officer_of(actor, partnership.authority_id)
+    require_round_takes_invitations(survey_round)
+    invited = {e.lower() for e in survey_round.invitations.values_list("email", flat=True)}
+    created = []
+    for row in rows:
+        agency = row["agency"]
+        if agency.authority_id != partnership.authority_id:
+            raise PermissionDenied(_("That agency belongs to another authority."))
+        invitation = _new_invitation(survey_round, agency, row["name"], row["email"])
+        if invitation.email in invited:
+            raise ValidationError(
+                _("%(email)s is already invited to this round.") % {"email": invitation.email}
+            )
+        invited.add(invitation.email)
+        invitation.full_clean()
+        created.append(invitation)
+    Invitation.objects.bulk_create(created)
+    if created:
+        audit_record(
+            actor=actor,
+            action="invitation.imported",
+            obj=survey_round,
+            authority=partnership.authority,
+            data={"count": len(created)},
+        )
+    return created
+
+
+@transaction.atomic
 def invitations_add_from_memberships(
     *, actor: User, survey_round: Round
 ) -> tuple[list[Invitation], list[Agency]]:
     """Invite the contact of every current member agency; returns (invited, skipped agencies)."""
     partnership = survey_round.project.partnership
     require_officer_of(actor, partnership.authority_id)
+    require_round_takes_invitations(survey_round)
     invited_emails = set(survey_round.invitations.values_list("email", flat=True))
     created, skipped = [], []
     memberships = partnership.memberships.filter(left_on__isnull=True).select_related("agency")
@@ -176,21 +232,16 @@ def invitations_add_from_memberships(
     return created, skipped
 
 
-def _email_for(invitation: Invitation, *, reminder: bool) -> dict[str, Any]:
-    survey_round = invitation.round
-    context = {
-        "invitation": invitation,
-        "round": survey_round,
-        "partnership": survey_round.project.partnership,
-        "link": invitation_link(invitation),
-        "reminder": reminder,
-    }
-    subject = (
-        _("Reminder: %(title)s closes on %(date)s") if reminder else _("Your views on %(title)s")
-    ) % {"title": survey_round.title, "date": survey_round.closes_on.strftime("%d %B %Y")}
+def _email_for(invitation: Invitation, survey_round: Round, *, reminder: bool) -> dict[str, Any]:
+    """The send_email task's arguments for one invitation of the round (built by
+    surveys.emails, as the officer's preview is), from the round as it stands now."""
+    email = invitation_email(
+        survey_round, name=invitation.name, link=invitation_link(invitation), reminder=reminder
+    )
     return {
-        "subject": subject,
-        "body": render_to_string("surveys/email/invitation.txt", context),
+        "subject": email.subject,
+        "body": email.body,
+        "html_body": email.html_body,
         "to": [invitation.email],
     }
 
@@ -227,14 +278,16 @@ def _record_unsent(invitation_ids: list[int], *, reminder: bool) -> None:
 def invitations_send(
     *, actor: User, survey_round: Round, invitations: Iterable[Invitation], reminder: bool = False
 ) -> int:
-    """E-mail each invitation's link (first send, resend or reminder). Revoked ones are skipped."""
+    """E-mail each invitation's link (first send, resend or reminder). Revoked ones are skipped.
+    RoundAlreadyClosed once the round has closed."""
     require_officer_of(actor, survey_round.project.partnership.authority_id)
+    locked = require_round_takes_invitations(survey_round)
     now = timezone.now()
     messages, sent_ids = [], []
     for invitation in invitations:
         if invitation.round_id != survey_round.pk or invitation.revoked_at is not None:
             continue
-        messages.append((invitation.pk, _email_for(invitation, reminder=reminder)))
+        messages.append((invitation.pk, _email_for(invitation, locked, reminder=reminder)))
         sent_ids.append(invitation.pk)
     if not sent_ids:
         return 0
@@ -273,7 +326,13 @@ def reminders_due(survey_round: Round) -> list[Invitation]:
 
 @transaction.atomic
 def round_send_reminders(*, actor: User | None, survey_round: Round) -> int:
-    """Remind everyone invited who has not submitted. actor None = the automatic schedule."""
+    """Remind everyone invited who has not submitted. actor None = the automatic schedule,
+    which skips a round that closed meanwhile; an officer gets RoundAlreadyClosed."""
+    if actor is None:
+        try:
+            locked = require_round_takes_invitations(survey_round)
+        except RoundAlreadyClosed:
+            return 0
     invitations = reminders_due(survey_round)
     now = timezone.now()
     if actor is not None:
@@ -282,7 +341,8 @@ def round_send_reminders(*, actor: User | None, survey_round: Round) -> int:
         )
     else:
         Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(reminded_at=now)
-        _enqueue_emails([(i.pk, _email_for(i, reminder=True)) for i in invitations], reminder=True)
+        messages = [(i.pk, _email_for(i, locked, reminder=True)) for i in invitations]
+        _enqueue_emails(messages, reminder=True)
         count = len(invitations)
     Round.objects.filter(pk=survey_round.pk).update(reminders_sent_at=now)
     return count

@@ -9,7 +9,20 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("projects/<int:project_pk>/rounds/new/", views.round_create, name="round_create"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
+    path("rounds/<int:pk>/email/", views.round_email_preview, name="round_email_preview"),
     path("rounds/<int:pk>/invite/", views.invitation_add, name="invitation_add"),
+    path("rounds/<int:pk>/invite/import/", views.invitation_import, name="invitation_import"),
+    path(
+        "rounds/<int:pk>/invite/import/confirm/",
+        views.invitation_import_confirm,
+        name="invitation_import_confirm",
+    ),
+    path(
+        "rounds/<int:pk>/invite/import/template.csv",
+        views.invitation_import_template,
+        name="invitation_import_template",
+    ),
     path(
         "rounds/<int:pk>/invite-members/",
         views.invitations_from_memberships,

@@ -51,6 +51,11 @@ def survey_round(cast):
     return factories.survey_round(cast.project)
 
 
+def unassigned_round(cast):
+    """A round of the partnership Mo (a manager) is not assigned to."""
+    return factories.survey_round(factories.project(cast.unassigned_partnership))
+
+
 def invitation(cast):
     return factories.invitation(survey_round(cast), cast.agency)[0]
 
@@ -190,6 +195,27 @@ TABLE = [
     Row("surveys:round_create", OFFICER_OWN_OBJECT, attr("project")),
     Row("surveys:round_detail", READER_OWN_OBJECT, survey_round),
     Row("surveys:invitation_add", OFFICER_OWN_OBJECT, survey_round),
+    Row("surveys:round_edit", OFFICER_OWN_OBJECT, survey_round),
+    Row(
+        "surveys:round_edit",
+        OFFICER_OWN_OBJECT,
+        survey_round,
+        "post",
+        "round edit posted empty (the form comes back with its errors)",
+    ),
+    Row("surveys:round_email_preview", OFFICER_OWN_OBJECT, survey_round),
+    *[
+        Row(name, OFFICER_OWN_OBJECT, unassigned_round, label=f"{name} (unassigned partnership)")
+        for name in (
+            "surveys:round_edit",
+            "surveys:round_email_preview",
+            "surveys:invitation_import",
+            "surveys:invitation_import_template",
+        )
+    ],
+    Row("surveys:invitation_import", OFFICER_OWN_OBJECT, survey_round),
+    Row("surveys:invitation_import_template", OFFICER_OWN_OBJECT, survey_round),
+    Row("surveys:invitation_import_confirm", POST_OWN_OBJECT, survey_round, "post"),
     Row("surveys:invitations_from_memberships", POST_OWN_OBJECT, survey_round, "post"),
     Row("surveys:invitations_send", POST_OWN_OBJECT, survey_round, "post"),
     Row("surveys:round_remind", POST_OWN_OBJECT, survey_round, "post"),
@@ -256,6 +282,7 @@ TABLE = [
     Row("api:instrument-detail", API_READER, lambda cast: factories.default_instrument()),
     Row("api:round-list", API_READER),
     Row("api:round-detail", API_READER_OWN_OBJECT, survey_round),
+    Row("api:round-detail", API_POST_OWN_OBJECT, survey_round, "patch", "round edit"),
     Row("api:round-invitations", API_OFFICER_OWN_OBJECT, survey_round),
     Row("api:round-responses", API_OFFICER_OWN_OBJECT, survey_round),
     Row("api:agency-list", API_POST, method="post", label="agency create"),
