@@ -204,6 +204,12 @@ def world(cast):
         ("put", "/api/v1/rounds/{id}/responses/{response_pk}/"): {
             "version": paper.updated_at.isoformat()
         },
+        # The round has a response now, so its promise (mode and k) may only be restated.
+        ("patch", "/api/v1/rounds/{id}/"): {
+            "version": survey_round.version,
+            "reporting_mode": survey_round.reporting_mode,
+            "min_group_size": survey_round.min_group_size,
+        },
     }
     return path_objects, references, overrides
 
