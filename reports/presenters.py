@@ -97,4 +97,27 @@ def sections_context(dashboard: dashboards.ProjectDashboard) -> dict[str, Any]:
             for row in dashboard.heatmap
         ],
         "dimension_codes": scoring.DIMENSIONS,
+        **guidance_context(dashboard),
     }
+
+
+def guidance_context(dashboard: dashboards.ProjectDashboard) -> dict[str, Any]:
+    """The chosen guidance as headed groups of (component label, advice)."""
+    chosen = dashboard.guidance
+    if chosen is None:
+        return {"guidance_groups": [], "guidance_groups_any": False}
+
+    def labelled(advice: tuple) -> list[tuple[str, Any]]:
+        return [(dashboard.labels.get(a.component, a.component), a) for a in advice]
+
+    if chosen.strong_partnership:
+        groups = [
+            {"heading": _("What keeps it strong"), "items": labelled(chosen.keep)},
+            {"heading": _("What to watch"), "items": labelled(chosen.watch)},
+        ]
+    else:
+        groups = [
+            {"heading": _("Work on these first"), "items": labelled(chosen.work_on)},
+            {"heading": _("A strength to build on"), "items": labelled(chosen.keep)},
+        ]
+    return {"guidance_groups": groups, "guidance_groups_any": any(g["items"] for g in groups)}
