@@ -182,8 +182,46 @@ SCORE_HEADER = [
 ]
 
 
-def project_scores_rows(points: list[tuple[Round, dict[str, Any]]]) -> Iterator[list[Any]]:
-    """One row per scored round of a project, from scorecards already made displayable."""
+ACTION_HEADER = [
+    "action_round",
+    "action",
+    "component",
+    "description",
+    "lead_agency",
+    "due_on",
+    "status",
+    "status_noted_on",
+    "status_note",
+]
+
+
+def project_scores_rows(
+    points: list[tuple[Round, dict[str, Any]]], actions: Iterable[Any] = ()
+) -> Iterator[list[Any]]:
+    """One row per scored round of a project, from scorecards already made displayable; then,
+    after an empty row, the project's actions with their latest status (issue 15)."""
+    yield from _score_rows(points)
+    actions = list(actions)
+    if not actions:
+        return
+    yield []
+    yield ACTION_HEADER
+    for action in actions:
+        latest = list(action.updates.all())[-1:]
+        yield [
+            action.round.title,
+            action.pk,
+            action.component,
+            action.description,
+            action.lead_agency.name,
+            action.due_on.isoformat(),
+            action.status,
+            latest[0].noted_on.isoformat() if latest else "",
+            latest[0].note if latest else "",
+        ]
+
+
+def _score_rows(points: list[tuple[Round, dict[str, Any]]]) -> Iterator[list[Any]]:
     yield SCORE_HEADER
     for rnd, data in points:
         dims = data.get("dimensions") or {}
