@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from partnerships.models import User
 
-from . import action_plans, charts, dashboards, exports, fragments, scoring
+from . import action_plans, benchmark, charts, dashboards, exports, fragments, scoring
 
 SECTIONS_TEMPLATE = "reports/partials/dashboard_sections.html"
 OVERVIEW_RESULTS_TEMPLATE = "reports/partials/overview_results.html"
@@ -34,8 +34,14 @@ def dashboard_page_context(
     raw_answers = dashboard.current is not None and exports.raw_answers_readable(
         user, dashboard.current
     )
-    actions = action_plans.actions_block(dashboard)
-    return {"d": dashboard, "sections": sections, "raw_answers": raw_answers, "actions": actions}
+    # Issue 15: read fresh, not cached (actions change; the benchmark reads other partnerships).
+    return {
+        "d": dashboard,
+        "sections": sections,
+        "raw_answers": raw_answers,
+        "actions": action_plans.actions_block(dashboard),
+        "benchmark": benchmark.dashboard_benchmark(dashboard),
+    }
 
 
 def overview_page_context(user: User, filters: dict[str, str]) -> dict[str, Any]:
