@@ -146,6 +146,10 @@ class Export(models.Model):
     # The ids of the partnerships whose projects the file holds, set when the build starts.
     covers_partnerships = models.JSONField(null=True, blank=True)
     kind = models.CharField(max_length=40)
+    # The round a workshop pack is for (issue 15); empty for the authority pack.
+    survey_round = models.ForeignKey(
+        "surveys.Round", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(
         max_length=20, choices=ExportStatus.choices, default=ExportStatus.PENDING
     )

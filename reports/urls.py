@@ -20,4 +20,7 @@ urlpatterns = [
     # Action plans (issue 15)
     path("rounds/<int:pk>/actions/new/", views.action_create, name="action_create"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path(
+        "rounds/<int:pk>/workshop-pack/", views.workshop_pack_request, name="workshop_pack_request"
+    ),
 ]

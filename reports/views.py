@@ -249,3 +249,18 @@ def action_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             + f"?round={action.round_id}",
         },
     )
+
+
+@reader_required
+@require_POST
+def workshop_pack_request(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Build a round's workshop pack (a task with progress); only a scored round has one."""
+    survey_round = selectors.round_for_user(request.user, pk)
+    if selectors.latest_scorecard(survey_round) is None:
+        messages.error(request, _("This round has no results yet, so it has no workshop pack."))
+        dashboard = reverse("reports:project_dashboard", args=[survey_round.project_id])
+        return redirect(f"{dashboard}?round={survey_round.pk}")
+    export = exports.export_request(
+        actor=request.user, kind=exports.EXPORT_WORKSHOP_PACK, survey_round=survey_round
+    )
+    return redirect("reports:export_detail", pk=export.pk)

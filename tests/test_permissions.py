@@ -245,6 +245,14 @@ TABLE = [
         unassigned_action,
         label="action detail, unassigned partnership",
     ),
+    Row("reports:workshop_pack_request", (302, 403, 302, 302, 404, 403), scored_round, "post"),
+    Row(
+        "reports:workshop_pack_request",
+        (302, 403, 404, 302, 404, 403),
+        unassigned_round,
+        "post",
+        "workshop pack, unassigned partnership",
+    ),
     # An export is visible only to the person who asked for it (Alice here).
     Row("reports:export_detail", (302, 403, 404, 200, 404, 403), alices_export),
     Row("reports:export_status", (302, 403, 404, 200, 404, 403), alices_export),
