@@ -16,6 +16,8 @@ from core.api import drf_validation_error
 from partnerships.permissions import api_user
 
 from . import selectors
+from .models import ActionStatus
+from .scoring.change import COMPONENTS
 from .services import actions as action_services
 
 # GET /api/v1/rounds/{id}/scorecard/ returns exactly these (issue 4).
@@ -85,7 +87,8 @@ class ActionSerializer(serializers.Serializer):
 
 
 class ActionCreateSerializer(serializers.Serializer):
-    component = serializers.CharField(max_length=40)
+    # Any component a questionnaire can have; the service refuses one the round's does not.
+    component = serializers.ChoiceField(choices=COMPONENTS)
     description = serializers.CharField(max_length=2000)
     lead_agency = serializers.IntegerField()
     due_on = serializers.DateField()
@@ -93,7 +96,7 @@ class ActionCreateSerializer(serializers.Serializer):
 
 
 class ActionStatusSerializer(serializers.Serializer):
-    status = serializers.CharField(max_length=20)
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
     note = serializers.CharField(max_length=2000)
 
 

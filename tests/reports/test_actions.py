@@ -240,18 +240,22 @@ def test_the_api_says_why_it_refuses_and_saves_nothing(client, cast):
     rnd = _round(cast, DISCONNECTED, days_ago=30)
     outsider = factories.agency(cast.authority, "Not a member")
     client.force_login(cast.alice)
+    url = reverse("reports_api:round_actions", args=[rnd.pk])
+    body = {
+        "component": "information",
+        "description": "Something.",
+        "lead_agency": outsider.pk,
+        "due_on": (rnd.opens_on - dt.timedelta(days=1)).isoformat(),
+    }
     with nothing_written():
-        refused = client.post(
-            reverse("reports_api:round_actions", args=[rnd.pk]),
-            {
-                "component": "charisma",
-                "description": "Something.",
-                "lead_agency": outsider.pk,
-                "due_on": (rnd.opens_on - dt.timedelta(days=1)).isoformat(),
-            },
-            content_type="application/json",
+        refused = client.post(url, body, content_type="application/json")
+        unknown = client.post(
+            url, {**body, "component": "charisma"}, content_type="application/json"
         )
     assert refused.status_code == 400
     errors = refused.json()
-    assert set(errors) == {"component", "lead_agency", "due_on"}
+    assert set(errors) == {"lead_agency", "due_on"}
     assert "members of this partnership" in errors["lead_agency"][0]
+    assert "on or after the day the round opened" in errors["due_on"][0]
+    assert unknown.status_code == 400
+    assert "is not a valid choice" in unknown.json()["component"][0]
