@@ -259,3 +259,19 @@ def test_the_api_says_why_it_refuses_and_saves_nothing(client, cast):
     assert "on or after the day the round opened" in errors["due_on"][0]
     assert unknown.status_code == 400
     assert "is not a valid choice" in unknown.json()["component"][0]
+
+
+def test_the_actions_block_reads_in_a_constant_number_of_queries(django_assert_num_queries, cast):
+    from reports import action_plans, dashboards
+
+    first = _round(cast, DISCONNECTED, days_ago=200)
+    for component in ("aims", "outcomes", "structure"):
+        _record(cast, first, component=component)
+    second = _round(cast, CONNECTED, days_ago=20)
+    _record(cast, second, component="aims")
+    frame = dashboards.project_dashboard_frame(cast.alice, cast.project.pk)
+    # The shown round's questionnaire (for its labels), both rounds' actions in one query, their
+    # updates, both scorecards and the ranking's options: five, whatever the number of actions.
+    with django_assert_num_queries(5):
+        block = action_plans.actions_block(frame)
+    assert len(block.previous_actions) == 3 and len(block.actions) == 1

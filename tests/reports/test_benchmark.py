@@ -113,3 +113,19 @@ def test_a_manager_of_few_partnerships_learns_nothing_beyond_the_quartiles(clien
         value = index_of(rnd)
         if value not in quartiles and value != own:
             assert value not in section
+
+
+def test_the_benchmark_reads_in_two_queries_whatever_the_number_of_partnerships(
+    django_assert_num_queries, cast
+):
+    from reports import benchmark, dashboards
+
+    _ours(cast)
+    for n, level in enumerate(LEVELS):
+        _scored_partnership(cast, f"Counted {n}", level)
+    frame = dashboards.project_dashboard_frame(cast.alice, cast.project.pk)
+    frame.current.instrument  # noqa: B018  # read once here, as the actions block does first
+    # The id of every other partnership's latest scorecard, then those scorecards and this one.
+    with django_assert_num_queries(2):
+        found = benchmark.dashboard_benchmark(frame)
+    assert found is not None and found.count == 7
