@@ -124,6 +124,7 @@ def test_the_benchmark_reads_in_two_queries_whatever_the_number_of_partnerships(
     for n, level in enumerate(LEVELS):
         _scored_partnership(cast, f"Counted {n}", level)
     frame = dashboards.project_dashboard_frame(cast.alice, cast.project.pk)
+    assert frame.current is not None
     frame.current.instrument  # noqa: B018  # read once here, as the actions block does first
     # The id of every other partnership's latest scorecard, then those scorecards and this one.
     with django_assert_num_queries(2):
