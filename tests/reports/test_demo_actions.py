@@ -31,3 +31,34 @@ def test_the_follow_up_dashboard_shows_the_baselines_actions_with_their_change(
         assert row.change.interval is not None
     assert rows["client_focus"].change.verdict == "improved"
     assert "Actions after Baseline, spring 2026, and what changed" in response.content.decode()
+
+
+def test_the_workshop_pack_builds_for_every_scored_demo_round(db, monkeypatch):
+    import io
+
+    import pypdf
+
+    from reports.exports import EXPORT_WORKSHOP_PACK, export_build
+    from reports.models import Export, Scorecard
+    from surveys.models import Round
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+    call_command("seed_demo")
+    officer = User.objects.get(username="officer")
+    scored = Round.objects.filter(
+        pk__in=Scorecard.objects.filter(status="ok").values("round_id")
+    ).select_related("project")
+    assert scored.filter(reporting_mode="anonymous").exists()  # the anonymous round too
+    for rnd in scored:
+        export = Export.objects.create(
+            requested_by=officer,
+            authority_id=officer.authority_id,
+            kind=EXPORT_WORKSHOP_PACK,
+            survey_round=rnd,
+            covers_partnerships=[rnd.project.partnership_id],
+        )
+        built = export_build(export_id=export.pk)
+        assert built.status == "done", rnd
+        reader = pypdf.PdfReader(io.BytesIO(bytes(Export.objects.get(pk=export.pk).content)))
+        text = "\n".join(page.extract_text() for page in reader.pages)
+        assert "Action-planning sheet" in text and rnd.project.name in text
