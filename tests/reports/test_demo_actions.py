@@ -59,6 +59,8 @@ def test_the_workshop_pack_builds_for_every_scored_demo_round(db, monkeypatch):
         )
         built = export_build(export_id=export.pk)
         assert built.status == "done", rnd
-        reader = pypdf.PdfReader(io.BytesIO(bytes(Export.objects.get(pk=export.pk).content)))
+        content = Export.objects.get(pk=export.pk).content
+        assert content is not None
+        reader = pypdf.PdfReader(io.BytesIO(bytes(content)))
         text = "\n".join(page.extract_text() for page in reader.pages)
         assert "Action-planning sheet" in text and rnd.project.name in text
