@@ -85,6 +85,17 @@ def action_create(
     if errors:
         raise ValidationError(errors)
     assert due_on is not None and lead_agency_id is not None  # refused above otherwise
+    # The same action sent twice (a double click, a retried request) is recorded once: the
+    # round's row is locked so two requests cannot both find no twin.
+    Round.objects.select_for_update().filter(pk=survey_round.pk).first()
+    if Action.objects.filter(
+        round=survey_round,
+        component=component,
+        description=description,
+        lead_agency_id=lead_agency_id,
+        due_on=due_on,
+    ).exists():
+        raise ValidationError(_("This action is already recorded for this round."))
     action = Action.objects.create(
         round=survey_round,
         component=component,

@@ -103,6 +103,18 @@ def test_bad_input_says_why_and_saves_nothing(client, cast, fields, field, messa
     assert message in " ".join(response.context["form"].errors[field])
 
 
+def test_the_same_action_sent_twice_is_recorded_once(client, cast):
+    rnd = _round(cast, DISCONNECTED, days_ago=30)
+    client.force_login(cast.alice)
+    url = reverse("reports:action_create", args=[rnd.pk])
+    assert client.post(url, _form(cast, rnd)).status_code == 302
+    with nothing_written():
+        again = client.post(url, _form(cast, rnd))
+    assert again.status_code == 200
+    assert "already recorded" in " ".join(again.context["form"].non_field_errors())
+    assert Action.objects.count() == 1
+
+
 def test_the_service_refuses_a_component_the_questionnaire_does_not_have(cast):
     rnd = _round(cast, DISCONNECTED, days_ago=30)
     from django.core.exceptions import ValidationError
@@ -173,9 +185,9 @@ def test_no_change_between_two_alike_rounds_is_said_in_words(client, cast):
 def test_the_overview_lists_overdue_actions_that_are_not_done(client, cast):
     rnd = _round(cast, DISCONNECTED, days_ago=200)
     overdue = _record(cast, rnd, due_in=10)
-    done = _record(cast, rnd, due_in=10)
+    done = _record(cast, rnd, due_in=11)
     action_status_change(actor=cast.alice, action=done, status="done", note="Done.")
-    dropped = _record(cast, rnd, due_in=10)
+    dropped = _record(cast, rnd, due_in=12)
     action_status_change(actor=cast.alice, action=dropped, status="dropped", note="No funding.")
     _record(cast, rnd, due_in=400)  # not due yet
     client.force_login(cast.alice)
