@@ -653,3 +653,63 @@ def strip_svg(*, chart_id: str, points: list[tuple[str, float]], title: str) -> 
     else:
         desc = _("No partnership has a connectedness index yet.")
     return _svg(chart_id, height, title, desc, "".join(body))
+
+
+def benchmark_svg(
+    *, chart_id: str, rows: list[tuple[str, float, float, float, float, int]], title: str
+) -> SafeString:
+    """Per measure (label, value, lower quartile, median, upper quartile, scale: 100 for the
+    index, 1 for a component): the quartile box with the median line and the partnership's
+    diamond, on one 0 to 1 axis (issue 15)."""
+    body = []
+    for row_number, (label, value, q1, median, q3, scale) in enumerate(rows):
+        top = COMPONENT_TOP + row_number * ROW_HEIGHT
+        centre = top + BAR_HEIGHT / 2
+        body.append(
+            _text(COMPONENT_LABEL_RIGHT, centre + 4, _truncate(label, 180, 12), text_anchor="end")
+        )
+        body.append(
+            f'<line x1="{BAR_LEFT}" y1="{_n(centre)}" x2="{BAR_LEFT + BAR_WIDTH}" '
+            f'y2="{_n(centre)}" stroke="{GRID}"/>'
+        )
+        left, right = component_x(q1 / scale), component_x(q3 / scale)
+        body.append(
+            f'<rect x="{_n(left)}" y="{_n(top)}" width="{_n(max(right - left, 1))}" '
+            f'height="{BAR_HEIGHT}" fill="#d4e1f0" stroke="{BAR}"/>'
+        )
+        mid = component_x(median / scale)
+        body.append(
+            f'<line x1="{_n(mid)}" y1="{_n(top)}" x2="{_n(mid)}" y2="{_n(top + BAR_HEIGHT)}" '
+            f'stroke="{BAR}" stroke-width="3"/>'
+        )
+        x = component_x(value / scale)
+        body.append(
+            f'<path d="M{_n(x)} {_n(centre - MARKER_SIZE)} L{_n(x + MARKER_SIZE)} {_n(centre)} '
+            f'L{_n(x)} {_n(centre + MARKER_SIZE)} L{_n(x - MARKER_SIZE)} {_n(centre)} Z" '
+            f'fill="{ACCENT}" stroke="#ffffff"/>'
+        )
+    height = COMPONENT_TOP + len(rows) * ROW_HEIGHT + 24
+    for tick in COMPONENT_TICKS:
+        body.append(
+            _text(component_x(tick), height - 6, _fmt_score(tick), size=11, text_anchor="middle")
+        )
+
+    def shown(number: float, scale: int) -> str:
+        return _fmt_index(number) if scale == 100 else _fmt_score(number)
+
+    desc = " ".join(
+        _(
+            "%(label)s: this partnership %(value)s; the middle half of partnerships from "
+            "%(low)s to %(high)s, median %(median)s."
+        )
+        % {
+            "label": label,
+            "value": shown(value, scale),
+            "low": shown(q1, scale),
+            "high": shown(q3, scale),
+            "median": shown(median, scale),
+        }
+        for label, value, q1, median, q3, scale in rows
+    )
+    title = f"{title} " + _("(the index on the same axis, divided by 100)")
+    return _svg(chart_id, height, title, desc, "".join(body))

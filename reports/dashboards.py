@@ -29,11 +29,11 @@ from surveys.models import Instrument, Question, QuestionType, ReportingMode, Ro
 
 from . import scoring
 from .models import LATEST_FIRST, Scorecard
+from .scoring import guidance as rules
 from .selectors import scorecard_for_display, scorecard_for_partner
 
 BAND_LABELS = {code: label for code, label, _low, _high in scoring.BANDS}
 INDEX_COMPONENTS = scoring.INDEX_COMPONENTS
-WEAK_COMPONENTS_SHOWN = 3
 
 
 def band_label(code: str | None) -> str:
@@ -77,7 +77,13 @@ class ProjectDashboard:
     heatmap: list[dict[str, Any]] = field(default_factory=list)
     outcomes: list[dict[str, Any]] = field(default_factory=list)
     discussion: list[dict[str, Any]] = field(default_factory=list)
-    work_on: list[tuple[str, str]] = field(default_factory=list)
+    # Guidance chosen for the shown scorecard (reports/scoring/guidance.py) and what it used.
+    guidance: rules.Guidance | None = None
+    work_on: list[tuple[str, rules.Advice]] = field(default_factory=list)
+    thresholds: dict[str, float] = field(default_factory=lambda: dict(rules.DEFAULT_THRESHOLDS))
+    structure_risk: str | None = None
+    # (dimension, label, rwg(j), whether the agencies disagree on it) for every dimension
+    agreement: list[tuple[str, str, float | None, bool]] = field(default_factory=list)
     trend: list[RoundPoint] = field(default_factory=list)
     scorecards: dict[int, Scorecard] = field(default_factory=dict)
     latest_ids: dict[int, int] = field(default_factory=dict)
@@ -282,12 +288,38 @@ def _fill_from_scorecard(dashboard: ProjectDashboard, data: dict, current: Round
         }
         for item in data.get("divergent_items", [])
     ]
-    guidance = current.instrument.guidance or {}
-    scored = [(value, code) for code, _label, value in dashboard.components if value is not None]
-    weakest = [code for _value, code in sorted(scored)[:WEAK_COMPONENTS_SHOWN]]
-    dashboard.work_on = [(labels.get(c, c), guidance[c]) for c in weakest if c in guidance]
-    if dashboard.structure is not None and dashboard.structure < 0.5 and "structure" in guidance:
-        dashboard.work_on.append((labels.get("structure", "structure"), guidance["structure"]))
+    _fill_guidance(dashboard, data, current)
+
+
+def guidance_texts(instrument: Instrument) -> dict[str, Any]:
+    """The questionnaire's guidance in the reader's language: the Welsh texts once the
+    questionnaire carries them (issue 14 adds `local_guidance`), else the English."""
+    return getattr(instrument, "local_guidance", None) or instrument.guidance or {}
+
+
+def _fill_guidance(dashboard: ProjectDashboard, data: dict, current: Round) -> None:
+    """Guidance chosen for this scorecard, and the one set of thresholds every section uses."""
+    thresholds = rules.thresholds_from(current.instrument.thresholds)
+    dashboard.thresholds = thresholds
+    dashboard.structure_risk = rules.structure_risk(dashboard.structure, thresholds)
+    rwg = data.get("rwg") or {}
+    disagreed = set(rules.disagreed_dimensions(rwg, data.get("divergent_items", []), thresholds))
+    dashboard.agreement = [
+        (code, dashboard.labels.get(code, code), rwg.get(code), code in disagreed)
+        for code in scoring.DIMENSIONS
+    ]
+    dashboard.guidance = rules.choose_guidance(
+        components=data.get("components") or {},
+        structure=dashboard.structure,
+        band=data.get("band"),
+        rwg=rwg,
+        divergent_items=data.get("divergent_items", []),
+        texts=guidance_texts(current.instrument),
+        thresholds=thresholds,
+    )
+    dashboard.work_on = [
+        (dashboard.labels.get(a.component, a.component), a) for a in dashboard.guidance.work_on
+    ]
 
 
 # --- Authority overview ---------------------------------------------------------------------

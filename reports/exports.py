@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from core.csv_import import safe_cell
 from partnerships.models import User
@@ -174,8 +175,46 @@ SCORE_HEADER = [
 ]
 
 
-def project_scores_rows(points: list[tuple[Round, dict[str, Any]]]) -> Iterator[list[Any]]:
-    """One row per scored round of a project, from scorecards already made displayable."""
+ACTION_HEADER = [
+    "action_round",
+    "action",
+    "component",
+    "description",
+    "lead_agency",
+    "due_on",
+    "status",
+    "status_noted_on",
+    "status_note",
+]
+
+
+def project_scores_rows(
+    points: list[tuple[Round, dict[str, Any]]], actions: Iterable[Any] = ()
+) -> Iterator[list[Any]]:
+    """One row per scored round of a project, from scorecards already made displayable; then,
+    after an empty row, the project's actions with their latest status (issue 15)."""
+    yield from _score_rows(points)
+    actions = list(actions)
+    if not actions:
+        return
+    yield []
+    yield ACTION_HEADER
+    for action in actions:
+        latest = list(action.updates.all())[-1:]
+        yield [
+            action.round.title,
+            action.pk,
+            action.component,
+            action.description,
+            action.lead_agency.name,
+            action.due_on.isoformat(),
+            action.status,
+            latest[0].noted_on.isoformat() if latest else "",
+            latest[0].note if latest else "",
+        ]
+
+
+def _score_rows(points: list[tuple[Round, dict[str, Any]]]) -> Iterator[list[Any]]:
     yield SCORE_HEADER
     for rnd, data in points:
         dims = data.get("dimensions") or {}
@@ -206,13 +245,21 @@ def project_scores_rows(points: list[tuple[Round, dict[str, Any]]]) -> Iterator[
 # --- Long exports: a task builds them; the page polls their progress -------------------------
 
 EXPORT_AUTHORITY_PACK = "authority_pack"
+EXPORT_WORKSHOP_PACK = "workshop_pack"  # one round's workshop pack (issue 15)
 
 
-def export_request(*, actor, kind: str) -> Export:
+def export_request(*, actor, kind: str, survey_round: Round | None = None) -> Export:
     """Record the request and queue the task once the row is committed."""
     from .tasks import build_export_task
 
-    export = Export.objects.create(requested_by=actor, authority_id=actor.authority_id, kind=kind)
+    export = Export.objects.create(
+        requested_by=actor,
+        authority_id=actor.authority_id,
+        kind=kind,
+        survey_round=survey_round,
+        # A workshop pack holds one partnership: readable while its requester still reads it.
+        covers_partnerships=[survey_round.project.partnership_id] if survey_round else None,
+    )
     transaction.on_commit(lambda: build_export_task.delay(export.pk))
     return export
 
@@ -234,6 +281,8 @@ def export_build(*, export_id: int) -> Export:
         )
         export.refresh_from_db()
         return export
+    if export.kind == EXPORT_WORKSHOP_PACK:
+        return _workshop_pack_build(export)
     projects = list(
         projects_visible_to(user)
         .filter(active=True, partnership__active=True, rounds__isnull=False)
@@ -267,6 +316,45 @@ def export_build(*, export_id: int) -> Export:
         content_type="application/pdf",
         # The reader's authority, as above.
         filename=f"{user.authority.slug}-partnership-scorecards.pdf",  # type: ignore[union-attr]
+        finished_at=timezone.now(),
+    )
+    export.refresh_from_db()
+    return export
+
+
+def _workshop_pack_build(export: Export) -> Export:
+    """One round's workshop pack, part by part (reports.workshop.PARTS), tagged for access."""
+    from . import pdf, workshop
+
+    export_id = export.pk
+    if export.survey_round_id is None:  # a workshop pack is always asked for a round
+        raise ValueError(f"workshop pack {export_id} has no round")
+    survey_round = Round.objects.select_related("project__partnership").get(
+        pk=export.survey_round_id
+    )
+    Export.objects.filter(pk=export_id).update(
+        status=ExportStatus.RUNNING, total=len(workshop.PARTS) + 1, progress=0
+    )
+    try:
+        html = workshop.workshop_pack_html(
+            user=export.requested_by,
+            survey_round=survey_round,
+            on_part=lambda n: Export.objects.filter(pk=export_id).update(progress=n),
+        )
+        content = pdf.render_accessible_pdf(html)
+    except Exception:
+        Export.objects.filter(pk=export_id).update(
+            status=ExportStatus.FAILED, finished_at=timezone.now()
+        )
+        logger.exception("export %s failed", export_id)
+        raise
+    name = slugify(f"{survey_round.project.name} {survey_round.title}") or "round"
+    Export.objects.filter(pk=export_id).update(
+        status=ExportStatus.DONE,
+        progress=len(workshop.PARTS) + 1,
+        content=content,
+        content_type="application/pdf",
+        filename=f"{name}-workshop-pack.pdf",
         finished_at=timezone.now(),
     )
     export.refresh_from_db()

@@ -28,6 +28,10 @@ _DRAWN_BY = (
     "reports/selectors.py",
     "templates/reports/partials/dashboard_sections.html",
     "templates/reports/partials/overview_results.html",
+    # Issue 15: the chosen guidance and the agreement table, drawn inside the sections.
+    "reports/scoring/guidance.py",
+    "templates/reports/partials/dashboard_guidance.html",
+    "templates/reports/partials/dashboard_agreement.html",
 )
 
 

@@ -18,6 +18,7 @@ import surveys
 from surveys.models import Instrument, Question, QuestionType, Section
 
 from . import scoring
+from .scoring import guidance
 
 INSTRUMENTS_DIR = Path(surveys.__file__).resolve().parent / "instruments"
 LIKERT_DIMENSIONS = set(scoring.DIMENSIONS)
@@ -69,6 +70,7 @@ def validate_definition(data: dict[str, Any]) -> None:
         items = [i for i in likert if i.dimension == dimension]
         _check(len(items) >= 5, f"dimension {dimension} needs at least 5 items")
         _check(any(i.reverse for i in items), f"dimension {dimension} needs a reverse-keyed item")
+    _check_guidance(data)
     try:
         scoring.Instrument(
             version=str(data["version"]),
@@ -80,6 +82,23 @@ def validate_definition(data: dict[str, Any]) -> None:
         raise InstrumentDefinitionError(str(exc)) from exc
 
 
+def _check_guidance(data: dict[str, Any]) -> None:
+    """Thresholds the guidance can use, and texts it can find: one text per component (version
+    1's flat form) or a mapping of kinds of advice to texts (reports/scoring/guidance.py)."""
+    try:
+        guidance.thresholds_from(data.get("thresholds"))
+    except guidance.GuidanceError as exc:
+        raise InstrumentDefinitionError(str(exc)) from exc
+    for key in ("guidance", "guidance_cy"):
+        texts = data.get(key) or {}
+        _check(isinstance(texts, dict), f"{key} must be a mapping")
+        for name, entry in texts.items():
+            ok = isinstance(entry, str) or (
+                isinstance(entry, dict) and all(isinstance(t, str) for t in entry.values())
+            )
+            _check(ok, f"{key}.{name} must be a text or a mapping of texts")
+
+
 def _instrument_fields(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": data["title"],
@@ -87,6 +106,7 @@ def _instrument_fields(data: dict[str, Any]) -> dict[str, Any]:
         "weights": data["weights"],
         "components": data.get("components", {}),
         "guidance": data.get("guidance", {}),
+        "thresholds": data.get("thresholds", {}),
         "intro_attributed": data.get("intro_attributed", ""),
         "intro_anonymous": data.get("intro_anonymous", ""),
     }

@@ -146,6 +146,10 @@ class Export(models.Model):
     # The ids of the partnerships whose projects the file holds, set when the build starts.
     covers_partnerships = models.JSONField(null=True, blank=True)
     kind = models.CharField(max_length=40)
+    # The round a workshop pack is for (issue 15); empty for the authority pack.
+    survey_round = models.ForeignKey(
+        "surveys.Round", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(
         max_length=20, choices=ExportStatus.choices, default=ExportStatus.PENDING
     )
@@ -175,3 +179,78 @@ class Export(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() >= self.expires_at
+
+
+# --- Action plans (issue 15): what the partners will do after a round, tracked into the next --
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    UNDER_WAY = "under_way", _("Under way")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Action(models.Model):
+    """An action recorded from a round's dashboard: which component it addresses, what will be
+    done, which member agency leads, by when, and its status (history in ActionUpdate)."""
+
+    round = models.ForeignKey(
+        "surveys.Round",
+        verbose_name=_("survey round"),
+        on_delete=models.CASCADE,
+        related_name="actions",
+    )
+    component = models.CharField(_("component"), max_length=40)
+    description = models.TextField(_("what will be done"), max_length=2000)
+    lead_agency = models.ForeignKey(
+        "partnerships.Agency",
+        verbose_name=_("lead agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_on = models.DateField(_("due by"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="action_status_known",
+                condition=Q(status__in=["planned", "under_way", "done", "dropped"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Action {self.pk} of round {self.round_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ActionStatus.PLANNED, ActionStatus.UNDER_WAY)
+
+
+class ActionUpdate(models.Model):
+    """One status of an action, with the dated note given when it was set (the first is the
+    status it was recorded with)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices)
+    note = models.TextField(_("note"), max_length=2000)
+    noted_on = models.DateField(_("date"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.status} on {self.noted_on}"

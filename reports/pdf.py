@@ -74,3 +74,14 @@ def authority_pack_html(
         "reports/pdf/authority_pack.html",
         {"authority_name": authority_name, "sections": parts, "count": len(sections)},
     )
+
+
+def render_accessible_pdf(html: str) -> bytes:
+    """A tagged PDF (PDF/UA-1: structure tags, title, language, reading order) for the workshop
+    pack; WeasyPrint 68+ writes it with `pdf_variant="pdf/ua-1"`."""
+    from weasyprint import CSS, HTML
+
+    document = HTML(string=html, base_url=None, url_fetcher=_refuse)
+    return document.write_pdf(
+        stylesheets=[CSS(filename=str(PRINT_CSS))], pdf_variant="pdf/ua-1", pdf_tags=True
+    )

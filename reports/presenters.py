@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from partnerships.models import User
 
-from . import charts, dashboards, exports, fragments, scoring
+from . import action_plans, benchmark, charts, dashboards, exports, fragments, scoring
 
 SECTIONS_TEMPLATE = "reports/partials/dashboard_sections.html"
 OVERVIEW_RESULTS_TEMPLATE = "reports/partials/overview_results.html"
@@ -34,7 +34,14 @@ def dashboard_page_context(
     raw_answers = dashboard.current is not None and exports.raw_answers_readable(
         user, dashboard.current
     )
-    return {"d": dashboard, "sections": sections, "raw_answers": raw_answers}
+    # Issue 15: read fresh, not cached (actions change; the benchmark reads other partnerships).
+    return {
+        "d": dashboard,
+        "sections": sections,
+        "raw_answers": raw_answers,
+        "actions": action_plans.actions_block(dashboard),
+        "benchmark": benchmark.dashboard_benchmark(dashboard),
+    }
 
 
 def overview_page_context(user: User, filters: dict[str, str]) -> dict[str, Any]:
@@ -97,4 +104,27 @@ def sections_context(dashboard: dashboards.ProjectDashboard) -> dict[str, Any]:
             for row in dashboard.heatmap
         ],
         "dimension_codes": scoring.DIMENSIONS,
+        **guidance_context(dashboard),
     }
+
+
+def guidance_context(dashboard: dashboards.ProjectDashboard) -> dict[str, Any]:
+    """The chosen guidance as headed groups of (component label, advice)."""
+    chosen = dashboard.guidance
+    if chosen is None:
+        return {"guidance_groups": [], "guidance_groups_any": False}
+
+    def labelled(advice: tuple) -> list[tuple[str, Any]]:
+        return [(dashboard.labels.get(a.component, a.component), a) for a in advice]
+
+    if chosen.strong_partnership:
+        groups = [
+            {"heading": _("What keeps it strong"), "items": labelled(chosen.keep)},
+            {"heading": _("What to watch"), "items": labelled(chosen.watch)},
+        ]
+    else:
+        groups = [
+            {"heading": _("Work on these first"), "items": labelled(chosen.work_on)},
+            {"heading": _("A strength to build on"), "items": labelled(chosen.keep)},
+        ]
+    return {"guidance_groups": groups, "guidance_groups_any": any(g["items"] for g in groups)}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Agency, User
+from partnerships.models import Agency, Project, User
 from partnerships.selectors import partnerships_visible_to
 from surveys.anonymity import OTHER_AGENCIES
 from surveys.models import Round
@@ -16,7 +18,7 @@ from surveys.selectors import round_for_user, rounds_visible_to
 
 __all__ = ["round_for_user", "rounds_visible_to"]  # one tenancy selector for rounds, shared
 
-from .models import Export, InstrumentReliability, Scorecard
+from .models import Action, ActionStatus, Export, InstrumentReliability, Scorecard
 
 OTHER_AGENCIES_NAME = _("Other agencies")  # the pooled small groups of an anonymous round
 
@@ -101,3 +103,50 @@ def export_for_user(user: User, pk: int) -> Export:
     if not export_readable_by(user, export):
         raise Http404
     return export
+
+
+# --- Action plans -----------------------------------------------------------------------------
+def actions_of_round(rnd: Round) -> QuerySet[Action]:
+    return (
+        Action.objects.filter(round=rnd)
+        .select_related("lead_agency")
+        .prefetch_related("updates")
+        .order_by("due_on", "pk")
+    )
+
+
+def actions_of_project(project: Project) -> QuerySet[Action]:
+    """A project's actions, round by round (the scores CSV)."""
+    return (
+        Action.objects.filter(round__project=project)
+        .select_related("round", "lead_agency")
+        .prefetch_related("updates")
+        .order_by("round__opens_on", "round_id", "due_on", "pk")
+    )
+
+
+def action_for_user(user: User, pk: int) -> Action:
+    """An action of a round the user may read; anything else is not found."""
+    return get_object_or_404(
+        Action.objects.select_related(
+            "round__project__partnership", "round__instrument", "lead_agency"
+        ).prefetch_related("updates"),
+        pk=pk,
+        round__in=rounds_visible_to(user),
+    )
+
+
+def overdue_actions(user: User, *, today: date | None = None) -> QuerySet[Action]:
+    """Actions past their due date that are neither done nor dropped, in the user's scope."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return (
+        Action.objects.filter(
+            round__in=rounds_visible_to(user),
+            due_on__lt=today,
+            status__in=[ActionStatus.PLANNED, ActionStatus.UNDER_WAY],
+        )
+        .select_related("round__project__partnership", "lead_agency")
+        .order_by("due_on", "pk")
+    )

@@ -29,4 +29,10 @@ urlpatterns = [
     path("exports/<int:pk>/", views.export_detail, name="export_detail"),
     path("exports/<int:pk>/status/", views.export_status, name="export_status"),
     path("exports/<int:pk>/download/", views.export_download, name="export_download"),
+    # Action plans (issue 15)
+    path("rounds/<int:pk>/actions/new/", views.action_create, name="action_create"),
+    path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path(
+        "rounds/<int:pk>/workshop-pack/", views.workshop_pack_request, name="workshop_pack_request"
+    ),
 ]

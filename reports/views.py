@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.pages import apply_service_errors, form_page
 from partnerships.permissions import SignedInRequest, reader_required
 from partnerships.selectors import programmes_in_authority
 from surveys.selectors import instrument_with_questions, round_for_user
 
 from . import dashboards, exports, pdf, presenters, selectors
-from .forms import OverviewFilterForm
-from .models import Export, ExportStatus
+from .forms import ActionForm, ActionStatusForm, OverviewFilterForm
+from .models import ActionStatus, Export, ExportStatus
 from .selectors import scorecard_for_display
+from .services import actions as action_services
 
 
 def _csv_response(rows, filename: str) -> StreamingHttpResponse:
@@ -61,7 +64,12 @@ def authority_overview(request: SignedInRequest) -> HttpResponse:
     form = OverviewFilterForm(request.GET or None, programmes=programmes_in_authority(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     context = presenters.overview_page_context(request.user, filters)
-    return render(request, "reports/authority_overview.html", {"filter_form": form, **context})
+    overdue = list(selectors.overdue_actions(request.user))
+    return render(
+        request,
+        "reports/authority_overview.html",
+        {"filter_form": form, "overdue_actions": overdue, **context},
+    )
 
 
 @reader_required
@@ -72,8 +80,9 @@ def project_scores_csv(request: SignedInRequest, pk: int) -> StreamingHttpRespon
         (p.round, scorecard_for_display(dashboard.scorecards[p.round.pk], p.round))
         for p in dashboard.trend
     ]
+    actions = selectors.actions_of_project(dashboard.project)
     name = slugify(dashboard.project.name) or "project"
-    return _csv_response(exports.project_scores_rows(points), f"{name}-scores.csv")
+    return _csv_response(exports.project_scores_rows(points, actions), f"{name}-scores.csv")
 
 
 @reader_required
@@ -169,3 +178,89 @@ def export_download(request: SignedInRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bytes(content), content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
+
+
+# --- Action plans (issue 15) ------------------------------------------------------------------
+@reader_required
+@require_http_methods(["GET", "POST"])
+def action_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Record an action from a round's dashboard (officers and managers who read the round)."""
+    survey_round = selectors.round_for_user(request.user, pk)
+    form = ActionForm(
+        request.POST or None,
+        components=action_services.action_components(survey_round),
+        agencies=action_services.member_agencies(survey_round),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = action_services.action_create(
+                actor=request.user,
+                survey_round=survey_round,
+                component=data["component"],
+                description=data["description"],
+                lead_agency_id=data["lead_agency"],
+                due_on=data["due_on"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Action recorded."))
+            return redirect("reports:action_detail", pk=action.pk)
+    dashboard = reverse("reports:project_dashboard", args=[survey_round.project_id])
+    return form_page(
+        request,
+        form,
+        title=_("Record an action after %(title)s") % {"title": survey_round.title},
+        back_url=f"{dashboard}?round={survey_round.pk}",
+    )
+
+
+@reader_required
+@require_http_methods(["GET", "POST"])
+def action_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    """An action, its dated history, and the form to change its status."""
+    action = selectors.action_for_user(request.user, pk)
+    choices = [(value, label) for value, label in ActionStatus.choices if value != action.status]
+    form = ActionStatusForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_services.action_status_change(
+                actor=request.user,
+                action=action,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect("reports:action_detail", pk=action.pk)
+    labels = action.round.instrument.components or {}
+    return render(
+        request,
+        "reports/action_detail.html",
+        {
+            "action": action,
+            "component_label": labels.get(action.component, action.component),
+            "form": form,
+            "dashboard_url": reverse("reports:project_dashboard", args=[action.round.project_id])
+            + f"?round={action.round_id}",
+        },
+    )
+
+
+@reader_required
+@require_POST
+def workshop_pack_request(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Build a round's workshop pack (a task with progress); only a scored round has one."""
+    survey_round = selectors.round_for_user(request.user, pk)
+    if selectors.latest_scorecard(survey_round) is None:
+        messages.error(request, _("This round has no results yet, so it has no workshop pack."))
+        dashboard = reverse("reports:project_dashboard", args=[survey_round.project_id])
+        return redirect(f"{dashboard}?round={survey_round.pk}")
+    export = exports.export_request(
+        actor=request.user, kind=exports.EXPORT_WORKSHOP_PACK, survey_round=survey_round
+    )
+    return redirect("reports:export_detail", pk=export.pk)

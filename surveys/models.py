@@ -22,6 +22,9 @@ class Instrument(models.Model):
     weights = models.JSONField(_("index weights"))
     components = models.JSONField(_("component labels"), default=dict)
     guidance = models.JSONField(_("what to work on"), default=dict)
+    # The levels guidance and every section judge by (reports/scoring/guidance.py); empty for a
+    # version without them (version 1), which gets the defaults there.
+    thresholds = models.JSONField(_("guidance thresholds"), default=dict, blank=True)
     intro_attributed = models.TextField(_("default introduction, attributed rounds"))
     intro_anonymous = models.TextField(_("default introduction, anonymous rounds"))
     definition_sha256 = models.CharField(max_length=64)

@@ -90,6 +90,25 @@ def alices_export(cast):
     )
 
 
+def an_action(cast, project=None):
+    import datetime as dt
+
+    from reports.models import Action
+
+    rnd = factories.survey_round(project or cast.project)
+    return Action.objects.create(
+        round=rnd,
+        component="aims",
+        description="Agree shared aims.",
+        lead_agency=cast.agency,
+        due_on=rnd.opens_on + dt.timedelta(days=30),
+    )
+
+
+def unassigned_action(cast):
+    return an_action(cast, factories.project(cast.unassigned_partnership, "Unassigned project"))
+
+
 def account_invitation(cast):
     return factories.account_invitation(cast.authority, "newcomer@example.org")[0]
 
@@ -264,12 +283,65 @@ TABLE = [
     ),
     Row("reports:project_scorecard_pdf", READER_OWN_OBJECT, attr("project")),
     Row("reports:authority_pack_request", (302, 403, 302, 302, 302, 403), method="post"),
+    # Action plans (issue 15): officers and managers who read the round record and update them.
+    Row("reports:action_create", READER_OWN_OBJECT, survey_round),
+    Row(
+        "reports:action_create",
+        (302, 403, 404, 200, 404, 403),
+        unassigned_round,
+        label="action create, unassigned partnership",
+    ),
+    Row(
+        "reports:action_create",
+        (302, 403, 200, 200, 404, 403),
+        survey_round,
+        "post",
+        label="action create, empty post (readers see the form again)",
+    ),
+    Row("reports:action_detail", READER_OWN_OBJECT, an_action),
+    Row(
+        "reports:action_detail",
+        (302, 403, 404, 200, 404, 403),
+        unassigned_action,
+        label="action detail, unassigned partnership",
+    ),
+    Row("reports:workshop_pack_request", (302, 403, 302, 302, 404, 403), scored_round, "post"),
+    Row(
+        "reports:workshop_pack_request",
+        (302, 403, 404, 302, 404, 403),
+        unassigned_round,
+        "post",
+        "workshop pack, unassigned partnership",
+    ),
     # An export is visible only to the person who asked for it (Alice here).
     Row("reports:export_detail", (302, 403, 404, 200, 404, 403), alices_export),
     Row("reports:export_status", (302, 403, 404, 200, 404, 403), alices_export),
     Row("reports:export_download", (302, 403, 404, 200, 404, 403), alices_export),
     # API: anonymous gets 403 (session authentication answers 403, not 401).
     Row("reports_api:round_scorecard", (403, 403, 200, 200, 404, 403), scored_round),
+    Row("reports_api:round_actions", API_READER_OWN_OBJECT, survey_round),
+    Row(
+        "reports_api:round_actions",
+        (403, 403, 404, 200, 404, 403),
+        unassigned_round,
+        label="round actions, unassigned partnership",
+    ),
+    # An empty body: readers reach validation (400), everyone else is stopped before it.
+    Row(
+        "reports_api:round_actions",
+        (403, 403, 400, 400, 404, 403),
+        survey_round,
+        "post",
+        "action create (API)",
+    ),
+    Row("reports_api:action_status", (403, 403, 400, 400, 404, 403), an_action, "post"),
+    Row(
+        "reports_api:action_status",
+        (403, 403, 404, 400, 404, 403),
+        unassigned_action,
+        "post",
+        "action status, unassigned partnership",
+    ),
     # The REST API (issue 6): the same rules, with 403 for anonymous and 404 across authorities.
     Row("api:agency-list", API_READER),
     Row("api:agency-detail", API_READER_OWN_OBJECT, attr("agency")),

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.models import Action
 from tests import factories
 from tests.api import client_for
 
@@ -187,9 +188,19 @@ def world(cast):
         "rounds": survey_round,
         "invitations": invitation,
         "memberships": membership,
+        # Under way: a status the bodies may set (first and last choice) differs from it.
+        "actions": Action.objects.create(
+            round=survey_round,
+            component="aims",
+            description="Agree shared aims.",
+            lead_agency=cast.agency,
+            due_on=survey_round.opens_on,
+            status="under_way",
+        ),
     }
     references = {
         "agency": cast.agency.pk,  # a current member of the partnership, invited to the round
+        "lead_agency": cast.agency.pk,  # an action's lead: a member agency
         "partnership": cast.partnership.pk,
         "project": cast.project.pk,
         "instrument": survey_round.instrument_id,

@@ -41,7 +41,9 @@ def test_a_project_scorecard_pdf_has_the_dashboards_sections(client, cast):
         "What the index is made of",
         "Agencies by dimension",
         "Discussion points",
-        "What to work on",
+        # Answers of 4 place it Largely connected: told what keeps it strong (issue 15).
+        "What keeps the partnership strong",
+        "How far agencies agree within each dimension",
     ):
         assert heading in text
     # Free text is printed as text, never interpreted as markup.

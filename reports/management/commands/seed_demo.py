@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from partnerships.demo import AUTHORITY, seed_demo
 from partnerships.models import LocalAuthority, User
+from reports.demo import seed_demo_actions
 from reports.instrument_loader import instrument_load_all
 from reports.services import round_score
 from surveys.demo import seed_demo_rounds
@@ -28,6 +29,11 @@ class Command(BaseCommand):
             round_score(round_id=survey_round.pk)
         if rounds:
             self.stdout.write(f"Created {len(rounds)} demo survey rounds with responses.")
+        actions = seed_demo_actions(
+            authority=authority, officer=User.objects.get(username="officer")
+        )
+        if actions:
+            self.stdout.write(f"Created {actions} demo actions after Back on Track's first round.")
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /accounts/login/ as:"))
         for username, role, password in sign_ins:
             self.stdout.write(f"  {role:<28} username: {username:<10} password: {password}")
