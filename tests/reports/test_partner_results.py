@@ -76,7 +76,9 @@ def test_an_attributed_round_shows_the_partnership_and_the_partners_own_agency_o
     body = str(page.context["sections"])
     assert "Where the partnership stands" in body and "Connectedness index" in body
     assert "What the index is made of" in body
-    assert "Discussion points" in body and "What to work on" in body
+    assert "Discussion points" in body
+    # Every agency answered 4 throughout: a strong partnership is told what keeps it so.
+    assert "What keeps the partnership strong, and what to watch" in body
     assert "Whole partnership" in body and cast.agency.name in body
     assert college.name not in body  # another agency's row, rank or mean: never
     d = page.context["d"]
