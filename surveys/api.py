@@ -28,13 +28,15 @@ from partnerships.permissions import PERMISSIONS, OfficersOnly, SignedInApiReque
 
 from . import selectors, services
 from .anonymity import OTHER_AGENCIES, round_group_labels
-from .answers import ranking_order, stored_answer_value
+from .answers import DONT_KNOW, ranking_order, stored_answer_value
 from .forms import (
+    AGENCY_SEPARATOR,
     RANK_SEPARATOR,
     InvitationForm,
     PaperResponseAgencyForm,
     QuestionnaireForm,
     RoundForm,
+    relationship_field_name,
 )
 from .models import (
     DEFAULT_MIN_GROUP_SIZE,
@@ -159,9 +161,12 @@ def _rank_name(question: Question, option_code: str) -> str:
     return f"{question.code}{RANK_SEPARATOR}{option_code}"
 
 
-def questionnaire_data(questions: list[Question], entry: Mapping[str, Any]) -> dict[str, str]:
+def questionnaire_data(
+    questions: list[Question], entry: Mapping[str, Any], survey_round: Round
+) -> dict[str, str]:
     """Translate an API entry into the QuestionnaireForm's POST data, refusing what the form
-    would silently ignore (an unknown code, an option ranked twice)."""
+    would silently ignore (an unknown code, an option ranked twice, an agency it does not
+    list)."""
     by_code = {q.code: q for q in questions}
     rankings = [q for q in questions if q.type == QuestionType.RANKING]
     errors: dict[str, Any] = {}
@@ -214,6 +219,22 @@ def questionnaire_data(questions: list[Question], entry: Mapping[str, Any]) -> d
                 errors["ranking"] = ranking_errors
             for rank, code in enumerate(ranking, start=1):
                 data[_rank_name(question, code)] = str(rank)
+
+    ratings = entry["relationships"]
+    if ratings:
+        asked = [q for q in questions if q.type == QuestionType.RELATIONSHIPS]
+        if not asked:
+            errors["relationships"] = [
+                _("This questionnaire does not ask about working relationships.")
+            ]
+        elif rating_errors := services.relationship_errors(
+            survey_round=survey_round, agency_id=entry["agency"], ratings=ratings
+        ):
+            errors["relationships"] = {key: [text] for key, text in rating_errors.items()}
+        else:
+            for agency, level in ratings.items():
+                name = relationship_field_name(asked[0], int(agency))
+                data[name] = DONT_KNOW if level is None else str(level)
     if errors:
         raise serializers.ValidationError(errors)
     return data
@@ -227,6 +248,9 @@ def questionnaire_errors(form: QuestionnaireForm) -> dict[str, Any]:
         texts = [str(m) for m in messages]
         if name == "__all__":
             errors.setdefault("non_field_errors", []).extend(texts)
+        elif AGENCY_SEPARATOR in name:
+            agency = name.split(AGENCY_SEPARATOR, 1)[1]
+            errors.setdefault("relationships", {})[agency] = texts
         elif RANK_SEPARATOR in name:
             option = name.split(RANK_SEPARATOR, 1)[1]
             ranking = errors.setdefault("ranking", [])
@@ -251,10 +275,13 @@ def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[di
         answers: dict[str, Any] = {}
         comments: dict[str, str] = {}
         ranking: list[str] = []
+        relationships: dict[str, int | None] = {}
         for answer in response.answers.all():
             question = answer.question
             value = stored_answer_value(question.type, answer)
-            if question.type == QuestionType.TEXT:
+            if question.type == QuestionType.RELATIONSHIPS:
+                relationships = {str(agency): level for agency, level in sorted(value.items())}
+            elif question.type == QuestionType.TEXT:
                 comments[question.code] = value or ""
             elif question.type == QuestionType.RANKING:
                 ranking = ranking_order(value)
@@ -274,6 +301,7 @@ def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[di
                 "answers": answers,
                 "ranking": ranking,
                 "comments": comments,
+                "relationships": relationships,
             }
         )
     if anonymous:
@@ -357,13 +385,15 @@ class RoundResponses(ServiceErrors, generics.ListAPIView):
         entry = ResponseEntrySerializer(data=request.data)
         entry.is_valid(raise_exception=True)
         questions = list(survey_round.instrument.questions.select_related("section"))
-        agency_form = PaperResponseAgencyForm(
-            {"agency": entry.validated_data["agency"]}, survey_round=survey_round
-        )
+        agency_id = entry.validated_data["agency"]
+        agency_form = PaperResponseAgencyForm({"agency": agency_id}, survey_round=survey_round)
         form = QuestionnaireForm(
-            questionnaire_data(questions, entry.validated_data),
+            questionnaire_data(questions, entry.validated_data, survey_round),
             questions=questions,
             enforce_required=True,
+            relationship_agencies=selectors.section_relationship_agencies(
+                survey_round, questions, excluding=agency_id
+            ),
         )
         errors = {}
         if not agency_form.is_valid():

@@ -54,7 +54,7 @@ class RelationshipRespondent:
     """One submitted respondent: their agency and their rating (or None: don't know) of others."""
 
     agency: Agency
-    ratings: Mapping[Agency, int | None]
+    ratings: Mapping[int, int | None] | Mapping[str, int | None]
 
 
 @dataclass(frozen=True)
