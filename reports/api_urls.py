@@ -6,4 +6,5 @@ app_name = "reports_api"
 
 urlpatterns = [
     path("rounds/<int:pk>/scorecard/", api.round_scorecard, name="round_scorecard"),
+    path("rounds/<int:pk>/network/", api.round_network, name="round_network"),
 ]

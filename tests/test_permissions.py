@@ -64,6 +64,15 @@ def scored_round(cast):
     return rnd
 
 
+def scored_network_round(cast):
+    from reports.services import round_score
+
+    rnd = factories.survey_round(cast.project, instrument=factories.instrument_version(2))
+    factories.submitted_response(rnd, cast.agency)
+    round_score(round_id=rnd.pk)
+    return rnd
+
+
 def alices_export(cast):
     from reports.models import Export
 
@@ -206,6 +215,7 @@ TABLE = [
     Row("reports:export_download", (302, 403, 404, 200, 404, 403), alices_export),
     # API: anonymous gets 403 (session authentication answers 403, not 401).
     Row("reports_api:round_scorecard", (403, 403, 200, 200, 404, 403), scored_round),
+    Row("reports_api:round_network", (403, 403, 200, 200, 404, 403), scored_network_round),
     # The REST API (issue 6): the same rules, with 403 for anonymous and 404 across authorities.
     Row("api:agency-list", API_READER),
     Row("api:agency-detail", API_READER_OWN_OBJECT, attr("agency")),
