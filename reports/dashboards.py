@@ -29,7 +29,7 @@ from surveys.models import Instrument, Question, QuestionType, ReportingMode, Ro
 
 from . import scoring
 from .models import LATEST_FIRST, Scorecard
-from .selectors import scorecard_for_display
+from .selectors import network_for_display, scorecard_for_display
 
 BAND_LABELS = {code: label for code, label, _low, _high in scoring.BANDS}
 INDEX_COMPONENTS = scoring.INDEX_COMPONENTS
@@ -59,6 +59,9 @@ class RoundPoint:
     index: float | None
     band: str | None
     components: dict[str, float | None]
+    # The working-relationships network's figures, when the round's questionnaire asks.
+    density: float | None = None
+    mean_level: float | None = None
 
     @property
     def band_label(self) -> str:
@@ -78,6 +81,7 @@ class ProjectDashboard:
     outcomes: list[dict[str, Any]] = field(default_factory=list)
     discussion: list[dict[str, Any]] = field(default_factory=list)
     work_on: list[tuple[str, str]] = field(default_factory=list)
+    network: dict[str, Any] | None = None  # reports.selectors.network_for_display
     trend: list[RoundPoint] = field(default_factory=list)
     scorecards: dict[int, Scorecard] = field(default_factory=dict)
     latest_ids: dict[int, int] = field(default_factory=dict)
@@ -161,16 +165,7 @@ def dashboard_fill(dashboard: ProjectDashboard) -> None:
         for s in Scorecard.objects.filter(pk__in=dashboard.latest_ids.values()).defer("alpha_sums")
     }
     dashboard.scorecards = scorecards
-    dashboard.trend = [
-        RoundPoint(
-            round=r,
-            index=_shown_index(scorecards[r.pk], r),
-            band=scorecards[r.pk].band or None,
-            components=scorecards[r.pk].data.get("components", {}),
-        )
-        for r in rounds
-        if r.pk in scorecards
-    ]
+    dashboard.trend = [_round_point(r, scorecards[r.pk]) for r in rounds if r.pk in scorecards]
     if current is None:
         return
     # Only the shown round's questionnaire is read (its JSON is not small).
@@ -182,6 +177,22 @@ def dashboard_fill(dashboard: ProjectDashboard) -> None:
     data = scorecard_for_display(scorecard, current)
     dashboard.data = data
     _fill_from_scorecard(dashboard, data, current)
+    if round_shows_group(current, scorecard.n_respondents):
+        dashboard.network = network_for_display(scorecard)
+
+
+def _round_point(rnd: Round, scorecard: Scorecard) -> RoundPoint:
+    index = _shown_index(scorecard, rnd)
+    network = scorecard.network if index is not None else None
+    ok = network is not None and network["status"] == "ok"
+    return RoundPoint(
+        round=rnd,
+        index=index,
+        band=scorecard.band or None,
+        components=scorecard.data.get("components", {}),
+        density=network["density"] if ok and network else None,
+        mean_level=network["mean_level"] if ok and network else None,
+    )
 
 
 def _response_counts(dashboard: ProjectDashboard, current: Round) -> None:
