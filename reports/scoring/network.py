@@ -12,7 +12,7 @@ own agency works with it, on the Levels of Collaboration scale (0 no contact .. 
   (agencies at level 2 or more with it), normalised degree (degree / (n - 1)), isolated (at least
   one rated pair and degree 0), and Freeman's degree centralization.
 
-Levels are compared exactly (as fractions): a mean of 7/3 and 5/3 is level 2, never 1.9999.
+Levels are compared exactly (in integers): a mean of 7/3 and 5/3 is level 2, never 1.9999.
 Only ratings between nodes count: a rater that is not a node, a rating of an agency that is not
 a node, and a rating of one's own agency are ignored. In an anonymous round with threshold k only
 agencies with at least k respondents rate; the pooled "Other agencies" group is not a node.
@@ -20,9 +20,9 @@ agencies with at least k respondents rate; the pooled "Other agencies" group is 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from numbers import Integral
 from typing import Any
 
@@ -132,8 +132,8 @@ def _sort_key(agency: Hashable) -> tuple[int, int, str]:
 
 
 def _check_level(respondent: RelationshipRespondent, target: Agency, level: object) -> None:
-    if level is None:
-        return
+    if level is None or (type(level) is int and LEVEL_MIN <= level <= LEVEL_MAX):
+        return  # the common case, without the slower checks below
     if (
         not isinstance(level, Integral)
         or isinstance(level, bool)
@@ -160,8 +160,8 @@ def _insufficient(n_nodes: int, n_raters: int) -> Network:
 
 def _directed_ratings(
     node_set: set[Agency], respondents: Sequence[RelationshipRespondent], raters: set[Agency]
-) -> dict[tuple[Agency, Agency], Fraction]:
-    """r(a, b) for every (a, b) with at least one rating, as an exact fraction."""
+) -> dict[tuple[Agency, Agency], tuple[int, int]]:
+    """r(a, b) for every (a, b) with at least one rating, as (sum of ratings, how many)."""
     totals: dict[tuple[Agency, Agency], list[int]] = {}
     for respondent in respondents:
         for target, level in respondent.ratings.items():
@@ -176,7 +176,7 @@ def _directed_ratings(
             total = totals.setdefault((respondent.agency, target), [0, 0])
             total[0] += int(level)
             total[1] += 1
-    return {key: Fraction(total, count) for key, (total, count) in totals.items()}
+    return {key: (total, count) for key, (total, count) in totals.items()}
 
 
 def score_network(
@@ -204,41 +204,49 @@ def score_network(
     if n < MINIMUM_NODES or len(raters) < MINIMUM_RATERS:
         return _insufficient(n, len(raters))
 
-    graph: nx.Graph[Agency] = nx.Graph()
-    graph.add_nodes_from(ordered)
     pairs: list[NetworkPair] = []
+    ties: list[tuple[Agency, Agency]] = []
     rated: set[Agency] = set()
-    levels: list[Fraction] = []
+    levels: list[float] = []
+    working = 0
     for i, a in enumerate(ordered):
         for b in ordered[i + 1 :]:
-            r_ab, r_ba = directed.get((a, b)), directed.get((b, a))
-            known = [r for r in (r_ab, r_ba) if r is not None]
-            if not known:
+            ab, ba = directed.get((a, b)), directed.get((b, a))
+            if ab is None and ba is None:
                 continue  # unrated: left out of every figure
-            level = sum(known, Fraction(0)) / len(known)
-            mismatch = len(known) == 2 and abs(known[0] - known[1]) >= MISMATCH_GAP
+            # Exact comparisons in integers: r = t / c, so with both directions the level is
+            # (t_ab c_ba + t_ba c_ab) / (2 c_ab c_ba), and a mismatch is a gap of 2 or more.
+            if ab is not None and ba is not None:
+                (t_ab, c_ab), (t_ba, c_ba) = ab, ba
+                numerator, denominator = t_ab * c_ba + t_ba * c_ab, 2 * c_ab * c_ba
+                mismatch = abs(t_ab * c_ba - t_ba * c_ab) >= MISMATCH_GAP * c_ab * c_ba
+            else:
+                numerator, denominator = ab or ba or (0, 1)
+                mismatch = False
+            level = numerator / denominator  # correctly rounded
             levels.append(level)
             rated.update((a, b))
-            if level >= WORKING_LEVEL:
-                graph.add_edge(a, b)
+            if numerator >= WORKING_LEVEL * denominator:
+                ties.append((a, b))
+                working += 1
             pairs.append(
                 NetworkPair(
                     a=str(a),
                     b=str(b),
-                    r_ab=None if r_ab is None else float(r_ab),
-                    r_ba=None if r_ba is None else float(r_ba),
-                    level=float(level),
+                    r_ab=None if ab is None else ab[0] / ab[1],
+                    r_ba=None if ba is None else ba[0] / ba[1],
+                    level=level,
                     mismatch=mismatch,
                 )
             )
 
+    graph: nx.Graph[Agency] = nx.Graph()
+    graph.add_nodes_from(ordered)
+    graph.add_edges_from(ties)
     degrees = {agency: int(graph.degree(agency)) for agency in ordered}
     normalised = nx.degree_centrality(graph)  # degree / (n - 1)
     max_degree = max(degrees.values())
-    centralization = Fraction(
-        sum(max_degree - degree for degree in degrees.values()), (n - 1) * (n - 2)
-    )
-    working = sum(1 for level in levels if level >= WORKING_LEVEL)
+    centralization = sum(max_degree - degree for degree in degrees.values()) / ((n - 1) * (n - 2))
     return Network(
         status="ok",
         nodes=tuple(
@@ -251,9 +259,9 @@ def score_network(
             for agency in ordered
         ),
         pairs=tuple(pairs),
-        density=float(Fraction(working, len(levels))) if levels else None,
-        mean_level=float(sum(levels, Fraction(0)) / len(levels)) if levels else None,
-        centralization=float(centralization),
+        density=working / len(levels) if levels else None,
+        mean_level=math.fsum(levels) / len(levels) if levels else None,
+        centralization=centralization,
         n_nodes=n,
         n_raters=len(raters),
     )
