@@ -280,7 +280,9 @@ def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[di
             question = answer.question
             value = stored_answer_value(question.type, answer)
             if question.type == QuestionType.RELATIONSHIPS:
-                relationships = {str(agency): level for agency, level in sorted(value.items())}
+                # A pooled row's ratings are left out: the agency it did not rate is its own.
+                if not (anonymous and labels.get(response.agency_id) == OTHER_AGENCIES):
+                    relationships = {str(agency): level for agency, level in sorted(value.items())}
             elif question.type == QuestionType.TEXT:
                 comments[question.code] = value or ""
             elif question.type == QuestionType.RANKING:
