@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -64,6 +64,12 @@ def round_scorecard(request: Request, pk: int) -> Response:
 
 
 @extend_schema(
+    # The route takes digits only: a negative id never reaches the view (the router's 404).
+    parameters=[
+        OpenApiParameter(
+            "id", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH, required=True
+        )
+    ],
     responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
     description=_(
         "The round's working-relationships network (specification 1.1): nodes (agency id, "

@@ -102,7 +102,8 @@ def relationship_errors(
     allowed = set(survey_round.agencies_at_opening.values_list("pk", flat=True)) - {agency_id}
     errors: dict[str, str] = {}
     for key, level in ratings.items():
-        rated = int(key) if str(key).isdigit() else None
+        text = str(key)
+        rated = int(text) if text.isascii() and text.isdigit() else None
         if rated is None or rated not in allowed:
             errors[str(key)] = _(
                 "Agency %(agency)s is not another member of this round's partnership."
