@@ -253,6 +253,7 @@ def respond_check(request: HttpRequest) -> HttpResponse:
             "surveys/respond/submitted.html",
             {"round": invitation.round, "response": response},
         )
+    summary = selectors.response_summary(response)
     return render(
         request,
         "surveys/respond/check.html",
@@ -260,7 +261,8 @@ def respond_check(request: HttpRequest) -> HttpResponse:
             "invitation": invitation,
             "round": invitation.round,
             "response": response,
-            "summary": selectors.response_summary(response),
+            "summary": summary,
+            "agency_names": selectors.summary_agency_names(invitation.round, summary),
             "missing": [] if response.is_submitted else services.missing_required(response),
         },
     )

@@ -200,6 +200,20 @@ def relationship_agencies(survey_round: Round, *, excluding: int | None) -> list
     return list(agencies)
 
 
+def round_agency_names(survey_round: Round) -> dict[int, str]:
+    """The names of the round's agencies at opening, by id (what its ratings are keyed by)."""
+    return dict(survey_round.agencies_at_opening.values_list("pk", "name"))
+
+
+def summary_agency_names(
+    survey_round: Round, summary: list[tuple[Section, list[tuple[Question, Answer | None]]]]
+) -> dict[int, str]:
+    """``round_agency_names`` when a response summary asks about relationships (no query
+    otherwise)."""
+    asks = any(q.type == QuestionType.RELATIONSHIPS for _s, rows in summary for q, _a in rows)
+    return round_agency_names(survey_round) if asks else {}
+
+
 def section_relationship_agencies(
     survey_round: Round, questions: list[Question], *, excluding: int | None
 ) -> list[Agency]:

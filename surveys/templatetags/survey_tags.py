@@ -46,12 +46,12 @@ def answer_display(question: Question, answer: Answer | None) -> str:
 
 
 @register.simple_tag
-def relationship_answers(question: Question, answer: Answer | None) -> list[tuple[str, str]]:
-    """(agency name, the level in words) for each agency rated, by name, for check-your-answers."""
-    from partnerships.models import Agency
-
+def relationship_answers(
+    question: Question, answer: Answer | None, names: dict[int, str]
+) -> list[tuple[str, str]]:
+    """(agency name, the level in words) for each agency rated, by name, for check-your-answers;
+    ``names``: the round's agencies (surveys.selectors.round_agency_names)."""
     value = stored_answer_value(question.type, answer) or {}
-    names = dict(Agency.objects.filter(pk__in=list(value)).values_list("pk", "name"))
     labels = {str(o["code"]): f"{o['code']} {o['label']}" for o in question.options}
     rows = [
         (names.get(agency, str(agency)), _("Don't know") if level is None else labels[str(level)])
