@@ -184,3 +184,10 @@ def test_the_paper_page_stores_relationships_for_the_chosen_agency(client, cast,
     assert stored.relationships == {str(youth.pk): 4}
     assert Response.objects.get(agency=college).entered_by == cast.alice
     assert school  # listed, left unrated
+
+
+def test_the_agencies_at_opening_cannot_be_edited_in_the_admin(client, cast, rnd):
+    client.force_login(cast.sam)
+    page = client.get(reverse("admin:surveys_round_change", args=[rnd.pk])).content.decode()
+    assert "Northshire College" in page  # shown
+    assert 'name="agencies_at_opening"' not in page  # not a field of the form
