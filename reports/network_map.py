@@ -36,7 +36,7 @@ _LEVEL_NAMES_FOR_TRANSLATION = (
 # Geometry (viewBox units)
 CENTRE_X = VIEW_WIDTH / 2
 CENTRE_Y = 250
-RADIUS = 150
+RADIUS = 140
 LABEL_GAP = 12  # from a node to its label
 LABEL_SIZE = 10
 NODE_RADIUS = 6
