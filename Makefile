@@ -113,6 +113,7 @@ bench: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.perf.bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.perf.bench_network
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.perf.bench_submissions
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.perf.bench_reports
 

@@ -30,7 +30,7 @@ from surveys.models import Instrument, Question, QuestionType, ReportingMode, Ro
 from . import scoring
 from .models import LATEST_FIRST, Scorecard
 from .scoring import guidance as rules
-from .selectors import scorecard_for_display, scorecard_for_partner
+from .selectors import network_for_display, scorecard_for_display, scorecard_for_partner
 
 BAND_LABELS = {code: label for code, label, _low, _high in scoring.BANDS}
 INDEX_COMPONENTS = scoring.INDEX_COMPONENTS
@@ -59,6 +59,9 @@ class RoundPoint:
     index: float | None
     band: str | None
     components: dict[str, float | None]
+    # The working-relationships network's figures, when the round's questionnaire asks.
+    density: float | None = None
+    mean_level: float | None = None
 
     @property
     def band_label(self) -> str:
@@ -84,6 +87,7 @@ class ProjectDashboard:
     structure_risk: str | None = None
     # (dimension, label, rwg(j), whether the agencies disagree on it) for every dimension
     agreement: list[tuple[str, str, float | None, bool]] = field(default_factory=list)
+    network: dict[str, Any] | None = None  # reports.selectors.network_for_display
     trend: list[RoundPoint] = field(default_factory=list)
     scorecards: dict[int, Scorecard] = field(default_factory=dict)
     latest_ids: dict[int, int] = field(default_factory=dict)
@@ -176,16 +180,7 @@ def dashboard_fill(dashboard: ProjectDashboard, *, partner_agency_id: int | None
         for s in Scorecard.objects.filter(pk__in=dashboard.latest_ids.values()).defer("alpha_sums")
     }
     dashboard.scorecards = scorecards
-    dashboard.trend = [
-        RoundPoint(
-            round=r,
-            index=_shown_index(scorecards[r.pk], r),
-            band=scorecards[r.pk].band or None,
-            components=scorecards[r.pk].data.get("components", {}),
-        )
-        for r in rounds
-        if r.pk in scorecards
-    ]
+    dashboard.trend = [_round_point(r, scorecards[r.pk]) for r in rounds if r.pk in scorecards]
     if current is None:
         return
     # Only the shown round's questionnaire is read (its JSON is not small).
@@ -203,6 +198,9 @@ def dashboard_fill(dashboard: ProjectDashboard, *, partner_agency_id: int | None
     _fill_from_scorecard(dashboard, data, current)
     if partner_agency_id is not None:
         _partnership_beside_agency(dashboard, data)
+    # A partner never reads the network: its pairs are other agencies' ratings of each other.
+    elif round_shows_group(current, scorecard.n_respondents):
+        dashboard.network = network_for_display(scorecard)
 
 
 def _partnership_beside_agency(dashboard: ProjectDashboard, data: dict[str, Any]) -> None:
@@ -216,6 +214,20 @@ def _partnership_beside_agency(dashboard: ProjectDashboard, data: dict[str, Any]
     dashboard.heatmap = [whole, *dashboard.heatmap]
     if not data.get("agencies"):  # no agency row: no agency's ranks to show either
         dashboard.outcomes = []
+
+
+def _round_point(rnd: Round, scorecard: Scorecard) -> RoundPoint:
+    index = _shown_index(scorecard, rnd)
+    network = scorecard.network if index is not None else None
+    ok = network is not None and network["status"] == "ok"
+    return RoundPoint(
+        round=rnd,
+        index=index,
+        band=scorecard.band or None,
+        components=scorecard.data.get("components", {}),
+        density=network["density"] if ok and network else None,
+        mean_level=network["mean_level"] if ok and network else None,
+    )
 
 
 def _response_counts(dashboard: ProjectDashboard, current: Round) -> None:

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from core.csv_import import safe_cell
 from partnerships.models import User
 from surveys.anonymity import OTHER_AGENCIES, round_group_labels
-from surveys.answers import answer_value
+from surveys.answers import DONT_KNOW, answer_value
 from surveys.models import Answer, QuestionType, Response, Round
 
 from . import scoring
@@ -51,12 +51,14 @@ def raw_answers_readable(user: User, survey_round: Round) -> bool:
 
 
 def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
-    """One row per submitted response, one column per question (a ranking: one per option).
+    """One row per submitted response, one column per question (a ranking: one per option;
+    working relationships: one per agency at opening, its level or "dk").
 
     No names or e-mail addresses are ever exported. An anonymous round's rows carry nothing that
     links a row to an invitation, a time or an order of submission: no response id, the day
     only, rows sorted by their content; its small groups are labelled "Other agencies" when
-    their pool reaches k and left out otherwise (surveys.anonymity).
+    their pool reaches k and left out otherwise (surveys.anonymity). A pooled row's working
+    relationships are left blank: which agency it did not rate would name its own.
     """
     questions = list(survey_round.instrument.questions.order_by("position"))
     columns: list[tuple[int, str, str | None]] = []  # (question id, type, option code)
@@ -72,6 +74,12 @@ def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
             for option in q.options:
                 columns.append((q.pk, q.type, option["code"]))
                 header.append(f"{q.code}.{option['code']}")
+        elif q.type == QuestionType.RELATIONSHIPS:
+            for agency_id in survey_round.agencies_at_opening.order_by("pk").values_list(
+                "pk", flat=True
+            ):
+                columns.append((q.pk, q.type, str(agency_id)))
+                header.append(f"{q.code}.{agency_id}")
         else:
             columns.append((q.pk, q.type, None))
             header.append(q.code)
@@ -97,6 +105,7 @@ def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
             "choice",
             "text",
             "ranking",
+            "relationships",
         )
         .iterator(chunk_size=5000)
     )
@@ -104,6 +113,7 @@ def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
     def rows() -> Iterator[list[Any]]:
         current = None
         row: list[Any] = []
+        pooled = False
         for (
             rid,
             agency_id,
@@ -115,6 +125,7 @@ def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
             choice,
             text,
             ranking,
+            relationships,
         ) in answers:
             if rid != current:
                 if current is not None:
@@ -131,6 +142,7 @@ def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
                     label = other if labels[agency_id] == OTHER_AGENCIES else names[agency_id]
                     day = timezone.localdate(submitted_at).isoformat()
                     lead = [label, day, paper]
+                pooled = anonymous and labels.get(agency_id) == OTHER_AGENCIES
                 row = lead + [""] * len(columns) if lead else []
             if not row:
                 continue
@@ -140,6 +152,11 @@ def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
                     index = position.get((qid, code))
                     if index is not None:
                         row[first + index] = rank
+            elif qtype == QuestionType.RELATIONSHIPS:
+                for agency, level in ({} if pooled else relationships or {}).items():
+                    index = position.get((qid, agency))
+                    if index is not None:
+                        row[first + index] = DONT_KNOW if level is None else level
             else:
                 row[first + position[(qid, None)]] = _cell(qtype, value, dk, choice, text)
         if current is not None and row:

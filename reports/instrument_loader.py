@@ -45,6 +45,7 @@ def validate_definition(data: dict[str, Any]) -> None:
     likert: list[scoring.Item] = []
     ranking_options: list[scoring.RankingOption] = []
     n_rankings = 0
+    n_relationships = 0
     for section in data["sections"]:
         _check(bool(section.get("questions")), f"section {section.get('code')!r} has no questions")
         for q in section["questions"]:
@@ -65,6 +66,16 @@ def validate_definition(data: dict[str, Any]) -> None:
                 _check(6 <= len(ranking_options) <= 9, f"{code}: a ranking needs 6 to 9 options")
             if q["type"] == QuestionType.CHOICE:
                 _check(len(q.get("options", [])) >= 2, f"{code}: a choice needs options")
+            if q["type"] == QuestionType.RELATIONSHIPS:
+                n_relationships += 1
+                levels = [str(o.get("code")) for o in q.get("options", [])]
+                expected = [str(level) for level, _name in scoring.network.LEVELS]
+                _check(levels == expected, f"{code}: the levels must be 0 to 5, in order")
+                _check(
+                    all(o.get("label") and o.get("description") for o in q["options"]),
+                    f"{code}: every level needs a label and a description",
+                )
+    _check(n_relationships <= 1, "the questionnaire may ask about relationships only once")
     _check(n_rankings == 1, "the questionnaire needs exactly one ranking question")
     for dimension in scoring.DIMENSIONS:
         items = [i for i in likert if i.dimension == dimension]
@@ -136,6 +147,9 @@ def _sections(data: dict[str, Any]) -> list[tuple[dict[str, Any], list[dict[str,
                             "code": o["code"],
                             "label": o["label"],
                             "participant_defined": bool(o.get("participant_defined", False)),
+                            # Only where the file has one (the levels of working
+                            # relationships), so versions without descriptions stay as stored.
+                            **({"description": o["description"]} if "description" in o else {}),
                         }
                         for o in q.get("options", [])
                     ],

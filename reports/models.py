@@ -66,6 +66,9 @@ class Scorecard(models.Model):
     # Per dimension, the sums Cronbach's alpha needs over this round's respondents, so the
     # instrument's alpha is pooled over rounds instead of re-reading every answer (services).
     alpha_sums = models.JSONField(default=dict, blank=True)
+    # reports.scoring.Network.to_dict() (agencies labelled by id) when the round's questionnaire
+    # asks about working relationships; computed from the same responses as `data`.
+    network = models.JSONField(_("working relationships"), null=True, blank=True)
 
     objects = ScorecardQuerySet.as_manager()
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from partnerships.models import User
 
-from . import action_plans, benchmark, charts, dashboards, exports, fragments, scoring
+from . import action_plans, benchmark, charts, dashboards, exports, fragments, network_map, scoring
 
 SECTIONS_TEMPLATE = "reports/partials/dashboard_sections.html"
 OVERVIEW_RESULTS_TEMPLATE = "reports/partials/overview_results.html"
@@ -105,6 +105,38 @@ def sections_context(dashboard: dashboards.ProjectDashboard) -> dict[str, Any]:
         ],
         "dimension_codes": scoring.DIMENSIONS,
         **guidance_context(dashboard),
+        "trend_network": any(p.density is not None for p in dashboard.trend),
+        **network_context(dashboard.network),
+    }
+
+
+def network_context(network: dict[str, Any] | None) -> dict[str, Any]:
+    """The network section: the map, its matrix, its mismatches and its figures' readings."""
+    if network is None:
+        return {"network": None}
+    if network["status"] != "ok":
+        return {"network": network}
+    matrix = network_map.network_matrix(network)
+    return {
+        "network": network,
+        "network_map": network_map.network_svg(
+            chart_id="network",
+            network=network,
+            title=_("Who works with whom: the working-relationships map"),
+        ),
+        "network_matrix": matrix,
+        "network_columns": [row.name for row in matrix],
+        "network_mismatches": network_map.network_mismatches(network),
+        "network_mean_name": (
+            network_map.level_name(network["mean_level"])
+            if network["mean_level"] is not None
+            else ""
+        ),
+        "network_centralization_reading": (
+            network_map.centralization_reading(network["centralization"])
+            if network["centralization"] is not None
+            else ""
+        ),
     }
 
 

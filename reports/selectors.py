@@ -82,6 +82,40 @@ def _named_agency(entry: dict[str, Any], names: dict[int, str]) -> dict[str, Any
     return {**entry, "agency_id": agency_id, "agency": names.get(agency_id, ""), "label": label}
 
 
+def network_for_display(scorecard: Scorecard) -> dict[str, Any] | None:
+    """The round's working-relationships network as readers get it (API, dashboard, PDF), or
+    None when its questionnaire does not ask. Stored with the scorecard, so it is read under the
+    scorecard's rules (an anonymous round's only once published, the groups that count only).
+
+    Each node gets `agency_id` and the agency's current `name`; pairs name agencies by id.
+    """
+    if scorecard.network is None:
+        return None
+    network = scorecard.network
+    ids = [int(node["agency"]) for node in network["nodes"]]
+    names = dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return {
+        "status": network["status"],
+        "nodes": [
+            {
+                "agency_id": int(node["agency"]),
+                "name": names.get(int(node["agency"]), ""),
+                "degree": node["degree"],
+                "normalised_degree": node["normalised_degree"],
+                "isolated": node["isolated"],
+            }
+            for node in network["nodes"]
+        ],
+        "pairs": [{**pair, "a": int(pair["a"]), "b": int(pair["b"])} for pair in network["pairs"]],
+        "density": network["density"],
+        "mean_level": network["mean_level"],
+        "centralization": network["centralization"],
+        "n_nodes": network["n_nodes"],
+        "n_raters": network["n_raters"],
+        "computed_at": scorecard.computed_at,
+    }
+
+
 def export_readable_by(user: User, export: Export) -> bool:
     """May `user` read this export now? Only its requester, still a reader of the authority it
     was asked in, and only while their scope today still covers every partnership in it (a

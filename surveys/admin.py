@@ -41,6 +41,8 @@ class QuestionAdmin(admin.ModelAdmin):
 class RoundAdmin(admin.ModelAdmin):
     list_display = ("title", "project", "opens_on", "closes_on", "reporting_mode")
     list_filter = ("reporting_mode",)
+    # Kept when the round was opened (what its relationships section lists): never edited.
+    readonly_fields = ("agencies_at_opening",)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -5,10 +5,13 @@ An answer is given (on a page, in the API, on paper) and read back as one *value
 * a Likert item: an integer 1..5, or ``DONT_KNOW`` ("dk");
 * a choice: its option code;
 * a free-text question: the text;
-* the ranking: ``{option code: rank}``.
+* the ranking: ``{option code: rank}``;
+* working relationships: ``{agency id: level 0..5, or None for don't know}`` (an agency left
+  unrated is not a key).
 
-It is stored in the ``Answer`` columns ``value``, ``dont_know``, ``choice``, ``text`` and
-``ranking``. Every reader and writer goes through ``answer_columns`` and ``answer_value``.
+It is stored in the ``Answer`` columns ``value``, ``dont_know``, ``choice``, ``text``,
+``ranking`` and ``relationships`` (whose JSON keys are the agency ids as strings). Every
+reader and writer goes through ``answer_columns`` and ``answer_value``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 from .models import QuestionType
 
 DONT_KNOW = "dk"
-ANSWER_FIELDS = ["value", "dont_know", "choice", "text", "ranking"]
+ANSWER_FIELDS = ["value", "dont_know", "choice", "text", "ranking", "relationships"]
 
 
 def answer_columns(question_type: str, value: Any) -> dict[str, Any]:
@@ -29,6 +32,7 @@ def answer_columns(question_type: str, value: Any) -> dict[str, Any]:
         "choice": "",
         "text": "",
         "ranking": None,
+        "relationships": None,
     }
     if question_type == QuestionType.LIKERT:
         if value == DONT_KNOW:
@@ -41,6 +45,8 @@ def answer_columns(question_type: str, value: Any) -> dict[str, Any]:
         columns["text"] = value or ""
     elif question_type == QuestionType.RANKING:
         columns["ranking"] = value or None
+    elif question_type == QuestionType.RELATIONSHIPS and value:
+        columns["relationships"] = {str(agency): level for agency, level in value.items()}
     return columns
 
 
@@ -52,6 +58,7 @@ def is_unanswered(columns: dict[str, Any]) -> bool:
         and not columns["choice"]
         and not columns["text"]
         and not columns["ranking"]
+        and not columns["relationships"]
     )
 
 
@@ -63,6 +70,7 @@ def answer_value(
     choice: str = "",
     text: str = "",
     ranking: dict[str, int] | None = None,
+    relationships: dict[str, int | None] | None = None,
 ) -> Any:
     """The value of stored columns (None: not answered)."""
     if question_type == QuestionType.LIKERT:
@@ -71,6 +79,8 @@ def answer_value(
         return choice or None
     if question_type == QuestionType.TEXT:
         return text or None
+    if question_type == QuestionType.RELATIONSHIPS:
+        return {int(agency): level for agency, level in (relationships or {}).items()} or None
     return ranking or None
 
 
@@ -85,6 +95,7 @@ def stored_answer_value(question_type: str, answer: Any) -> Any:
         choice=answer.choice,
         text=answer.text,
         ranking=answer.ranking,
+        relationships=answer.relationships,
     )
 
 

@@ -29,14 +29,16 @@ from partnerships.permissions import PERMISSIONS, OfficersOnly, SignedInApiReque
 
 from . import selectors, services
 from .anonymity import OTHER_AGENCIES, round_group_labels
-from .answers import ranking_order, stored_answer_value
+from .answers import DONT_KNOW, ranking_order, stored_answer_value
 from .api_actions import RoundTakesNoInvitations
 from .forms import (
+    AGENCY_SEPARATOR,
     RANK_SEPARATOR,
     InvitationForm,
     PaperResponseAgencyForm,
     QuestionnaireForm,
     RoundForm,
+    relationship_field_name,
 )
 from .models import (
     DEFAULT_MIN_GROUP_SIZE,
@@ -188,9 +190,12 @@ def _rank_name(question: Question, option_code: str) -> str:
     return f"{question.code}{RANK_SEPARATOR}{option_code}"
 
 
-def questionnaire_data(questions: list[Question], entry: Mapping[str, Any]) -> dict[str, str]:
+def questionnaire_data(
+    questions: list[Question], entry: Mapping[str, Any], survey_round: Round
+) -> dict[str, str]:
     """Translate an API entry into the QuestionnaireForm's POST data, refusing what the form
-    would silently ignore (an unknown code, an option ranked twice)."""
+    would silently ignore (an unknown code, an option ranked twice, an agency it does not
+    list)."""
     by_code = {q.code: q for q in questions}
     rankings = [q for q in questions if q.type == QuestionType.RANKING]
     errors: dict[str, Any] = {}
@@ -243,6 +248,22 @@ def questionnaire_data(questions: list[Question], entry: Mapping[str, Any]) -> d
                 errors["ranking"] = ranking_errors
             for rank, code in enumerate(ranking, start=1):
                 data[_rank_name(question, code)] = str(rank)
+
+    ratings = entry["relationships"]
+    if ratings:
+        asked = [q for q in questions if q.type == QuestionType.RELATIONSHIPS]
+        if not asked:
+            errors["relationships"] = [
+                _("This questionnaire does not ask about working relationships.")
+            ]
+        elif rating_errors := services.relationship_errors(
+            survey_round=survey_round, agency_id=entry["agency"], ratings=ratings
+        ):
+            errors["relationships"] = {key: [text] for key, text in rating_errors.items()}
+        else:
+            for agency, level in ratings.items():
+                name = relationship_field_name(asked[0], int(agency))
+                data[name] = DONT_KNOW if level is None else str(level)
     if errors:
         raise serializers.ValidationError(errors)
     return data
@@ -256,6 +277,9 @@ def questionnaire_errors(form: QuestionnaireForm) -> dict[str, Any]:
         texts = [str(m) for m in messages]
         if name == "__all__":
             errors.setdefault("non_field_errors", []).extend(texts)
+        elif AGENCY_SEPARATOR in name:
+            agency = name.split(AGENCY_SEPARATOR, 1)[1]
+            errors.setdefault("relationships", {})[agency] = texts
         elif RANK_SEPARATOR in name:
             option = name.split(RANK_SEPARATOR, 1)[1]
             ranking = errors.setdefault("ranking", [])
@@ -267,21 +291,27 @@ def questionnaire_errors(form: QuestionnaireForm) -> dict[str, Any]:
     return errors
 
 
-def answer_parts(response: Response) -> tuple[dict[str, Any], list[str], dict[str, str]]:
-    """A response's answers in the shape they are entered: (answers, ranking, comments)."""
+def answer_parts(
+    response: Response,
+) -> tuple[dict[str, Any], list[str], dict[str, str], dict[str, int | None]]:
+    """A response's answers in the shape they are entered: Likert and choice answers, the
+    ranking, the comments and the working-relationship ratings (by agency id)."""
     answers: dict[str, Any] = {}
     comments: dict[str, str] = {}
     ranking: list[str] = []
+    relationships: dict[str, int | None] = {}
     for answer in response.answers.all():
         question = answer.question
         value = stored_answer_value(question.type, answer)
-        if question.type == QuestionType.TEXT:
+        if question.type == QuestionType.RELATIONSHIPS:
+            relationships = {str(agency): level for agency, level in sorted(value.items())}
+        elif question.type == QuestionType.TEXT:
             comments[question.code] = value or ""
         elif question.type == QuestionType.RANKING:
             ranking = ranking_order(value)
         else:
             answers[question.code] = value
-    return answers, ranking, comments
+    return answers, ranking, comments, relationships
 
 
 def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[dict[str, Any]]:
@@ -294,7 +324,9 @@ def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[di
     for response in responses:
         if anonymous and labels.get(response.agency_id) is None:
             continue
-        answers, ranking, comments = answer_parts(response)
+        answers, ranking, comments, relationships = answer_parts(response)
+        if anonymous and labels.get(response.agency_id) == OTHER_AGENCIES:
+            relationships = {}  # a pooled row's ratings: the agency it did not rate is its own
         submitted_at = response.submitted_at
         if submitted_at is None:  # only submitted responses are listed; never here
             continue
@@ -309,6 +341,7 @@ def response_rows(survey_round: Round, responses: Iterable[Response]) -> list[di
                 "answers": answers,
                 "ranking": ranking,
                 "comments": comments,
+                "relationships": relationships,
             }
         )
     if anonymous:
@@ -322,9 +355,15 @@ def paper_entry_validated(
     """A paper entry of the API checked by the same forms as the paper-entry page (400 with
     every error otherwise): its agency and its answer values as the services take them."""
     questions = list(survey_round.instrument.questions.select_related("section"))
-    agency_form = PaperResponseAgencyForm({"agency": entry["agency"]}, survey_round=survey_round)
+    agency_id = entry["agency"]
+    agency_form = PaperResponseAgencyForm({"agency": agency_id}, survey_round=survey_round)
     form = QuestionnaireForm(
-        questionnaire_data(questions, entry), questions=questions, enforce_required=True
+        questionnaire_data(questions, entry, survey_round),
+        questions=questions,
+        enforce_required=True,
+        relationship_agencies=selectors.section_relationship_agencies(
+            survey_round, questions, excluding=agency_id
+        ),
     )
     errors = {}
     if not agency_form.is_valid():

@@ -40,7 +40,7 @@ def _locked(reason: str) -> PaperEntryLocked:
 
 
 def paper_entry_row(response: Response) -> dict[str, Any]:
-    answers, ranking, comments = answer_parts(response)
+    answers, ranking, comments, relationships = answer_parts(response)
     submitted_at = response.submitted_at or timezone.now()  # a paper entry is always submitted
     return {
         "id": response.pk,
@@ -51,6 +51,7 @@ def paper_entry_row(response: Response) -> dict[str, Any]:
         "answers": answers,
         "ranking": ranking,
         "comments": comments,
+        "relationships": relationships,
         "version": corrections.entry_version(response),
     }
 

@@ -97,7 +97,17 @@ def paper_entry_edit(request: SignedInRequest, pk: int, response_pk: int) -> Htt
     agency_form = PaperResponseAgencyForm(
         data, survey_round=survey_round, initial={"agency": response.agency_id}
     )
-    form = QuestionnaireForm(data, questions=questions, answers=answers, enforce_required=True)
+    # The agencies to rate are the others of the round, as on the paper-entry page.
+    own = agency_form.cleaned_data["agency"].pk if agency_form.is_valid() else response.agency_id
+    form = QuestionnaireForm(
+        data,
+        questions=questions,
+        answers=answers,
+        enforce_required=True,
+        relationship_agencies=selectors.section_relationship_agencies(
+            survey_round, questions, excluding=own
+        ),
+    )
     if request.method == "POST" and all(f.is_valid() for f in (version, agency_form, form)):
         try:
             corrections.paper_response_correct(

@@ -20,6 +20,7 @@ from .models import (
     Response,
     Round,
 )
+from .services import round_members_snapshot
 from .tokens import new_link
 
 # The outcome each kind of agency tends to rank first for itself (its own target).
@@ -132,6 +133,33 @@ def _likert(rng: random.Random, level: float, reverse: bool) -> int | None:
     return 6 - value if reverse else value
 
 
+# Working relationships in Back on Track (agency names as in partnerships.demo): the youth
+# offending team works with nobody (isolated), and the youth service thinks it coordinates with
+# the college, which thinks they barely network (a mismatch).
+ISOLATED = "Northshire Youth Offending Team"
+MISMATCH = (
+    ("Northshire Youth Service", "Northshire College", 3),
+    ("Northshire College", "Northshire Youth Service", 1),
+)
+DEMO_NETWORK_PROJECT = "Back on Track"
+
+
+def _relationship_level(
+    rng: random.Random, project: str, rater: str, rated: str, base: int
+) -> int | None:
+    """One person's rating of another agency: the pair's base level, sometimes one above (so two
+    agencies' means never drift 2 apart by chance), or don't know now and then."""
+    if project == DEMO_NETWORK_PROJECT:
+        if ISOLATED in (rater, rated):
+            return rng.choice([0, 1])
+        for a, b, level in MISMATCH:
+            if (rater, rated) == (a, b):
+                return level
+    if rng.random() < 0.05:
+        return None
+    return min(5, base + (1 if rng.random() < 0.3 else 0))
+
+
 def _ranking(rng: random.Random, codes: list[str], own: str, client_first: float) -> dict:
     order = codes[:]
     rng.shuffle(order)
@@ -171,10 +199,18 @@ def seed_demo_rounds(*, authority, officer, instrument: Instrument) -> list[Roun
             ),
             created_by=officer,
         )
+        round_members_snapshot(survey_round=survey_round)
         rng = random.Random(1000 + index)  # noqa: S311  # nosec B311  # reproducible demo data
         memberships = Membership.objects.filter(partnership=project.partnership).select_related(
             "agency"
         )
+        members = [m.agency for m in memberships]
+        # Each pair's base level (the same both ways), 1 networking to 4 coalition.
+        bases = {
+            frozenset((a.pk, b.pk)): rng.choice([1, 2, 2, 3, 3, 4])
+            for i, a in enumerate(members)
+            for b in members[i + 1 :]
+        }
         for m_index, membership in enumerate(memberships):
             agency = membership.agency
             people = 2 + (m_index + index) % 3
@@ -224,6 +260,19 @@ def seed_demo_rounds(*, authority, officer, instrument: Instrument) -> list[Roun
                                 response=response, question=q, choice=rng.choice(q.options)["code"]
                             )
                         )
+                    elif q.type == QuestionType.RELATIONSHIPS:
+                        ratings = {
+                            str(other.pk): _relationship_level(
+                                rng,
+                                project_name,
+                                agency.name,
+                                other.name,
+                                bases[frozenset((agency.pk, other.pk))],
+                            )
+                            for other in members
+                            if other.pk != agency.pk
+                        }
+                        answers.append(Answer(response=response, question=q, relationships=ratings))
                 Answer.objects.bulk_create(answers)
         made.append(survey_round)
     return made

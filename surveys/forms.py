@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
@@ -36,6 +36,16 @@ LIKERT_CHOICES = [
     (DONT_KNOW, _("Don't know")),
 ]
 RANK_SEPARATOR = "__rank__"
+AGENCY_SEPARATOR = "__agency__"
+
+
+def relationship_field_name(question: Question, agency_id: int) -> str:
+    return f"{question.code}{AGENCY_SEPARATOR}{agency_id}"
+
+
+def relationship_choices(question: Question) -> list[tuple[str, Any]]:
+    """The levels as the questionnaire describes them (0 to 5), then don't know."""
+    return [(str(o["code"]), o["label"]) for o in question.options] + [(DONT_KNOW, _("Don't know"))]
 
 
 def _helper(label: str | Promise) -> FormHelper:
@@ -229,11 +239,14 @@ class QuestionnaireForm(forms.Form):
         questions: Iterable[Question],
         answers: Mapping[int, Answer] | None = None,
         enforce_required: bool = False,
+        relationship_agencies: Sequence[Agency] = (),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         self.enforce_required = enforce_required
+        # The agencies a working-relationships question asks about (surveys.selectors).
+        self.relationship_agencies = list(relationship_agencies)
         answers = answers or {}
         for question in self.questions:
             self._add_fields(question, answers.get(question.pk))
@@ -297,6 +310,25 @@ class QuestionnaireForm(forms.Form):
                 if option["code"] in ranks:
                     field.initial = str(ranks[option["code"]])
                 self.fields[_rank_field_name(question, option["code"])] = field
+        elif question.type == QuestionType.RELATIONSHIPS:
+            levels = saved or {}
+            for agency in self.relationship_agencies:
+                field = forms.ChoiceField(
+                    label=agency.name,
+                    choices=relationship_choices(question),
+                    required=False,
+                    widget=forms.RadioSelect,
+                )
+                if agency.pk in levels:
+                    level = levels[agency.pk]
+                    field.initial = DONT_KNOW if level is None else str(level)
+                self.fields[relationship_field_name(question, agency.pk)] = field
+
+    def relationship_fields(self, question: Question) -> list[tuple[Agency, forms.BoundField]]:
+        return [
+            (agency, self[relationship_field_name(question, agency.pk)])
+            for agency in self.relationship_agencies
+        ]
 
     def rank_fields(self, question: Question) -> list[forms.BoundField]:
         return [self[_rank_field_name(question, o["code"])] for o in question.options]
@@ -307,7 +339,20 @@ class QuestionnaireForm(forms.Form):
         for question in self.questions:
             if question.type == QuestionType.RANKING:
                 self._clean_ranking(question, cleaned)
+            elif question.type == QuestionType.RELATIONSHIPS:
+                self._clean_relationships(question, cleaned)
         return cleaned
+
+    def _clean_relationships(self, question: Question, cleaned: dict[str, Any]) -> None:
+        """{agency id: level or None for don't know}; an agency left blank is not rated."""
+        levels: dict[int, int | None] = {}
+        for agency in self.relationship_agencies:
+            value: str = cleaned.get(relationship_field_name(question, agency.pk)) or ""
+            if value == DONT_KNOW:
+                levels[agency.pk] = None
+            elif value:
+                levels[agency.pk] = int(value)
+        cleaned[question.code] = levels
 
     def _clean_ranking(self, question: Question, cleaned: dict[str, Any]) -> None:
         """A ranking is all or nothing: every option a different number from 1 to n."""

@@ -71,6 +71,8 @@ class QuestionType(models.TextChoices):
     RANKING = "ranking", _("Ranking")
     CHOICE = "choice", _("Single choice")
     TEXT = "text", _("Free text")
+    # How the respondent's agency works with each other member agency (0-5 or don't know).
+    RELATIONSHIPS = "relationships", _("Working relationships")
 
 
 class Question(models.Model):
@@ -78,7 +80,7 @@ class Question(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(help_text="Order within the whole instrument.")
     code = models.SlugField(max_length=60)
-    type = models.CharField(max_length=10, choices=QuestionType.choices)
+    type = models.CharField(max_length=20, choices=QuestionType.choices)
     dimension = models.CharField(max_length=30, blank=True)
     reverse = models.BooleanField(default=False)
     text = models.TextField()
@@ -152,6 +154,12 @@ class Round(models.Model):
     # Optimistic locking: an edit based on an older version is refused, never applied over
     # another officer's change.
     version = models.PositiveIntegerField(default=1)
+    # The partnership's member agencies when the round was opened: the agencies the working-
+    # relationships section lists and the nodes of the round's network (an agency that joins
+    # later is in neither).
+    agencies_at_opening = models.ManyToManyField(
+        Agency, blank=True, related_name="+", verbose_name=_("member agencies when opened")
+    )
 
     class Meta:
         verbose_name = _("survey round")
@@ -262,7 +270,8 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    """One answer. Likert: value 1..5 or dont_know; choice: choice; text: text; ranking: ranking."""
+    """One answer. Likert: value 1..5 or dont_know; choice: choice; text: text; ranking: ranking;
+    working relationships: relationships."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
@@ -272,6 +281,8 @@ class Answer(models.Model):
     text = models.TextField(blank=True)
     # {option code: rank}, rank 1 = highest priority; a full ranking or nothing.
     ranking = models.JSONField(null=True, blank=True)
+    # {agency id: level 0..5, or null for don't know}; an agency not rated is not a key.
+    relationships = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [

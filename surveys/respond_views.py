@@ -199,11 +199,16 @@ def respond_section(request: HttpRequest, number: int) -> HttpResponse:
         raise Http404
     section = sections[number - 1]
     questions = selectors.section_questions(section)
+    agencies = selectors.section_relationship_agencies(
+        invitation.round, questions, excluding=invitation.agency_id
+    )
     if request.method == "POST":
-        form = QuestionnaireForm(request.POST, questions=questions)
+        form = QuestionnaireForm(request.POST, questions=questions, relationship_agencies=agencies)
     else:
         answers = selectors.answers_by_question(response, questions)
-        form = QuestionnaireForm(questions=questions, answers=answers)
+        form = QuestionnaireForm(
+            questions=questions, answers=answers, relationship_agencies=agencies
+        )
     return_to_check = request.GET.get("return") == "check" or request.POST.get("return") == "check"
     if request.method == "POST" and form.is_valid():
         try:
@@ -248,6 +253,7 @@ def respond_check(request: HttpRequest) -> HttpResponse:
             "surveys/respond/submitted.html",
             {"round": invitation.round, "response": response},
         )
+    summary = selectors.response_summary(response)
     return render(
         request,
         "surveys/respond/check.html",
@@ -255,7 +261,8 @@ def respond_check(request: HttpRequest) -> HttpResponse:
             "invitation": invitation,
             "round": invitation.round,
             "response": response,
-            "summary": selectors.response_summary(response),
+            "summary": summary,
+            "agency_names": selectors.summary_agency_names(invitation.round, summary),
             "missing": [] if response.is_submitted else services.missing_required(response),
         },
     )
@@ -313,7 +320,10 @@ def csrf_failure_on_section(request: HttpRequest, number: int) -> HttpResponse:
     if not 1 <= number <= len(sections):
         return _session_ended(request)
     questions = selectors.section_questions(sections[number - 1])
-    form = QuestionnaireForm(request.POST, questions=questions)
+    agencies = selectors.section_relationship_agencies(
+        invitation.round, questions, excluding=invitation.agency_id
+    )
+    form = QuestionnaireForm(request.POST, questions=questions, relationship_agencies=agencies)
     form.is_valid()  # show field messages too; nothing is saved from this request
     context = _section_context(invitation, sections, number, form, False)
     context["expired"] = True

@@ -9,11 +9,20 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Project, User
+from partnerships.models import Agency, Project, User
 from partnerships.selectors import partnerships_visible_to
 
 from .anonymity import round_shows_group
-from .models import Answer, Instrument, Invitation, Question, Response, Round, Section
+from .models import (
+    Answer,
+    Instrument,
+    Invitation,
+    Question,
+    QuestionType,
+    Response,
+    Round,
+    Section,
+)
 
 INVITATION_STATUS_LABELS = {
     "revoked": _("Revoked"),
@@ -180,6 +189,38 @@ def answers_by_question(response: Response | None, questions: list[Question]) ->
         return {}
     answers = Answer.objects.filter(response=response, question__in=[q.pk for q in questions])
     return {a.question_id: a for a in answers}
+
+
+def relationship_agencies(survey_round: Round, *, excluding: int | None) -> list[Agency]:
+    """The agencies a working-relationships question lists: the partnership's members when the
+    round was opened, but for the respondent's own agency (``excluding``), by name."""
+    agencies = survey_round.agencies_at_opening.order_by("name", "pk")
+    if excluding is not None:
+        agencies = agencies.exclude(pk=excluding)
+    return list(agencies)
+
+
+def round_agency_names(survey_round: Round) -> dict[int, str]:
+    """The names of the round's agencies at opening, by id (what its ratings are keyed by)."""
+    return dict(survey_round.agencies_at_opening.values_list("pk", "name"))
+
+
+def summary_agency_names(
+    survey_round: Round, summary: list[tuple[Section, list[tuple[Question, Answer | None]]]]
+) -> dict[int, str]:
+    """``round_agency_names`` when a response summary asks about relationships (no query
+    otherwise)."""
+    asks = any(q.type == QuestionType.RELATIONSHIPS for _s, rows in summary for q, _a in rows)
+    return round_agency_names(survey_round) if asks else {}
+
+
+def section_relationship_agencies(
+    survey_round: Round, questions: list[Question], *, excluding: int | None
+) -> list[Agency]:
+    """``relationship_agencies`` for a page that asks about them, else nothing (no query)."""
+    if not any(q.type == QuestionType.RELATIONSHIPS for q in questions):
+        return []
+    return relationship_agencies(survey_round, excluding=excluding)
 
 
 def own_answers_visible(invitation: Invitation) -> bool:

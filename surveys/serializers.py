@@ -287,7 +287,25 @@ class ResponseEntrySerializer(serializers.Serializer):
         default=dict,
         help_text=_("Free-text answers keyed by question code."),
     )
+    relationships = serializers.DictField(
+        child=serializers.JSONField(allow_null=True),
+        required=False,
+        default=dict,
+        help_text=_(
+            "Working relationships: for other agencies that were members of the round's "
+            "partnership when it opened, keyed by agency id, a level from 0 (no contact) to 5 "
+            "(collaboration), or null for don't know."
+        ),
+    )
 
+
+RELATIONSHIPS_ENTRY_SCHEMA = {
+    "type": "object",
+    "propertyNames": {"pattern": "^[0-9]+$"},
+    "additionalProperties": {
+        "oneOf": [{"type": "integer", "minimum": 0, "maximum": 5}, {"type": "null"}]
+    },
+}
 
 LIKERT_ENTRY_SCHEMA = {
     "oneOf": [
@@ -306,8 +324,11 @@ def questionnaire_entry_schema(base: dict[str, Any], instrument: Instrument) -> 
     answers: dict[str, Any] = {}
     comments: dict[str, Any] = {}
     rankings = []
+    asks_relationships = False
     for question in questions:
-        if question.type == QuestionType.LIKERT:
+        if question.type == QuestionType.RELATIONSHIPS:
+            asks_relationships = True
+        elif question.type == QuestionType.LIKERT:
             answers[question.code] = {**LIKERT_ENTRY_SCHEMA}
         elif question.type == QuestionType.CHOICE:
             codes = [option["code"] for option in question.options]
@@ -317,7 +338,7 @@ def questionnaire_entry_schema(base: dict[str, Any], instrument: Instrument) -> 
             comments[question.code] = {"type": "string", "maxLength": limit}
             if question.required:
                 comments[question.code]["minLength"] = 1
-        else:
+        elif question.type == QuestionType.RANKING:
             rankings.append(question)
     needed_answers = [q.code for q in questions if q.required and q.code in answers]
     needed_comments = [q.code for q in questions if q.required and q.code in comments]
@@ -350,6 +371,15 @@ def questionnaire_entry_schema(base: dict[str, Any], instrument: Instrument) -> 
         ranking = every if rankings[0].required else {"anyOf": [nothing, every]}
         ranking["description"] = properties["ranking"]["description"]
     properties["ranking"] = ranking
+    properties["relationships"] = (
+        {**properties["relationships"], **RELATIONSHIPS_ENTRY_SCHEMA}
+        if asks_relationships
+        else {
+            "type": "object",
+            "maxProperties": 0,
+            "description": _("This questionnaire does not ask about working relationships."),
+        }
+    )
     # The entry's own required fields (the agency; a correction's version), then the answers'.
     required = [n for n in base.get("required", []) if n not in ("answers", "comments", "ranking")]
     required += ["answers"] * bool(needed_answers) + ["comments"] * bool(needed_comments)
@@ -418,6 +448,10 @@ class ResponseSerializer(serializers.Serializer):
     answers = serializers.DictField(child=StoredAnswerField())
     ranking = serializers.ListField(child=serializers.CharField())
     comments = serializers.DictField(child=serializers.CharField())
+    relationships = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text=_("Agency id: level 0 to 5, or null for don't know."),
+    )
 
 
 VERSION_HELP = _(

@@ -33,6 +33,7 @@ from .models import (
     Instrument,
     Invitation,
     Question,
+    QuestionType,
     Response,
     Round,
 )
@@ -72,6 +73,7 @@ def round_open(
     )
     survey_round.full_clean()
     survey_round.save()
+    round_members_snapshot(survey_round=survey_round)
     audit_record(
         actor=actor,
         action="round.opened",
@@ -82,6 +84,53 @@ def round_open(
     return survey_round
 
 
+def round_members_snapshot(*, survey_round: Round) -> None:
+    """Keep the partnership's current member agencies as the round's agencies at opening: the
+    ones its working-relationships section lists and its network's nodes."""
+    survey_round.agencies_at_opening.set(
+        Agency.objects.filter(
+            memberships__partnership_id=survey_round.project.partnership_id,
+            memberships__left_on__isnull=True,
+        )
+    )
+
+
+def relationship_errors(
+    *, survey_round: Round, agency_id: int, ratings: Mapping[Any, Any]
+) -> dict[str, str]:
+    """For each rated agency that may not be rated, why: only the other agencies that were
+    members when the round opened are listed, each at a level from 0 to 5 (or don't know)."""
+    allowed = set(survey_round.agencies_at_opening.values_list("pk", flat=True)) - {agency_id}
+    errors: dict[str, str] = {}
+    for key, level in ratings.items():
+        text = str(key)
+        rated = int(text) if text.isascii() and text.isdigit() else None
+        if rated is None or rated not in allowed:
+            errors[str(key)] = _(
+                "Agency %(agency)s is not another member of this round's partnership."
+            ) % {"agency": key}
+        elif level is not None and (
+            isinstance(level, bool) or not isinstance(level, int) or not 0 <= level <= 5
+        ):
+            errors[str(key)] = _(
+                "%(level)s is not a level: give 0 to 5, or null for don't know."
+            ) % {"level": level}
+    return errors
+
+
+def _check_relationships(
+    survey_round: Round, agency_id: int, questions: Iterable[Question], values: Mapping[str, Any]
+) -> None:
+    for question in questions:
+        if question.type == QuestionType.RELATIONSHIPS and values.get(question.code):
+            errors = relationship_errors(
+                survey_round=survey_round, agency_id=agency_id, ratings=values[question.code]
+            )
+            if errors:
+                raise ValidationError("; ".join(errors.values()), code="relationships")
+
+
+# --- Invitations ----------------------------------------------------------------------------
 class RoundAlreadyClosed(Exception):
     """The round has closed already (early, or by date)."""
 
@@ -463,6 +512,7 @@ def response_save_section(
     locked = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
     if locked.is_submitted or not locked.round.is_open():
         raise ResponseLocked
+    _check_relationships(locked.round, locked.agency_id, questions, values)
     _store_answers(locked, questions, values)
     locked.last_section = max(locked.last_section, section_position)
     locked.save(update_fields=["last_section", "updated_at"])
@@ -517,6 +567,7 @@ def response_enter_on_paper(
     if agency.authority_id != partnership.authority_id:
         raise PermissionDenied(_("That agency belongs to another authority."))
     questions = list(survey_round.instrument.questions.all())
+    _check_relationships(survey_round, agency.pk, questions, values)
     now = timezone.now()
     response = Response.objects.create(
         round=survey_round,

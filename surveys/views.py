@@ -228,7 +228,17 @@ def paper_response(request: SignedInRequest, pk: int) -> HttpResponse:
     questions = list(survey_round.instrument.questions.select_related("section"))
     data = request.POST or None
     agency_form = PaperResponseAgencyForm(data, survey_round=survey_round)
-    form = QuestionnaireForm(data, questions=questions, enforce_required=True)
+    # The agencies to rate are the round's others: all of them until the agency is chosen (a
+    # rating left on the agency's own row is not a question it was asked, so it is not read).
+    own = agency_form.cleaned_data["agency"].pk if agency_form.is_valid() else None
+    form = QuestionnaireForm(
+        data,
+        questions=questions,
+        enforce_required=True,
+        relationship_agencies=selectors.section_relationship_agencies(
+            survey_round, questions, excluding=own
+        ),
+    )
     if request.method == "POST" and agency_form.is_valid() and form.is_valid():
         try:
             services.response_enter_on_paper(

@@ -68,21 +68,32 @@ def default_instrument():
     return instrument_load_all()[0][0]
 
 
+def instrument_version(version: int):
+    """A questionnaire version of the repository (2 asks about working relationships)."""
+    from reports.instrument_loader import instrument_load_all
+
+    return next(i for i, _outcome in instrument_load_all() if i.version == version)
+
+
 def survey_round(proj: Project, instrument=None, **fields):
+    """A round opened now: the partnership's current members are its agencies at opening."""
     import datetime as dt
 
     from django.utils import timezone
 
     from surveys.models import Round
+    from surveys.services import round_members_snapshot
 
     today = timezone.localdate()
     fields.setdefault("title", f"Round {next(_seq)}")
     fields.setdefault("opens_on", today - dt.timedelta(days=7))
     fields.setdefault("closes_on", today + dt.timedelta(days=14))
     fields.setdefault("introduction", "Please tell us how the partnership works.")
-    return Round.objects.create(
+    rnd = Round.objects.create(
         project=proj, instrument=instrument or default_instrument(), **fields
     )
+    round_members_snapshot(survey_round=rnd)
+    return rnd
 
 
 def closed(rnd):
@@ -111,8 +122,16 @@ def invitation(rnd, a: Agency, name: str = "", email: str = ""):
     return inv, token
 
 
-def submitted_response(rnd, a: Agency, *, likert: int | dict = 4, ranking: list[str] | None = None):
-    """A submitted response: every Likert item answered `likert` (or per code), a full ranking."""
+def submitted_response(
+    rnd,
+    a: Agency,
+    *,
+    likert: int | dict = 4,
+    ranking: list[str] | None = None,
+    relationships: dict | None = None,
+):
+    """A submitted response: every Likert item answered `likert` (or per code), a full ranking,
+    and `relationships` ({agency: level or None}) when the questionnaire asks about them."""
     from django.utils import timezone
 
     from surveys.models import Answer, QuestionType, Response
@@ -137,6 +156,9 @@ def submitted_response(rnd, a: Agency, *, likert: int | dict = 4, ranking: list[
                     response=response, question=q, ranking={c: i + 1 for i, c in enumerate(codes)}
                 )
             )
+        elif q.type == QuestionType.RELATIONSHIPS and relationships:
+            levels = {str(getattr(b, "pk", b)): level for b, level in relationships.items()}
+            answers.append(Answer(response=response, question=q, relationships=levels))
     Answer.objects.bulk_create(answers)
     return response
 

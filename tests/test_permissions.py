@@ -75,6 +75,15 @@ def paper_entry(cast):
     return [rnd.pk, factories.paper_response(rnd, cast.agency, cast.alice).pk]
 
 
+def scored_network_round(cast):
+    from reports.services import round_score
+
+    rnd = factories.survey_round(cast.project, instrument=factories.instrument_version(2))
+    factories.submitted_response(rnd, cast.agency)
+    round_score(round_id=rnd.pk)
+    return rnd
+
+
 def alices_export(cast):
     from reports.models import Export
 
@@ -342,6 +351,7 @@ TABLE = [
         "post",
         "action status, unassigned partnership",
     ),
+    Row("reports_api:round_network", (403, 403, 200, 200, 404, 403), scored_network_round),
     # The REST API (issue 6): the same rules, with 403 for anonymous and 404 across authorities.
     Row("api:agency-list", API_READER),
     Row("api:agency-detail", API_READER_OWN_OBJECT, attr("agency")),

@@ -46,6 +46,15 @@ from .model import (
     band_for,
     default_weights,
 )
+from .network import (
+    LEVEL_MAX,
+    LEVEL_MIN,
+    Network,
+    NetworkNode,
+    NetworkPair,
+    RelationshipRespondent,
+    score_network,
+)
 from .reliability import alpha_from_sums, alpha_sums, instrument_alpha
 from .results import (
     AgencyScore,
@@ -68,10 +77,16 @@ __all__ = [
     "INDEX_DIMENSIONS",
     "Instrument",
     "Item",
+    "LEVEL_MAX",
+    "LEVEL_MIN",
     "LIKERT_MAX",
     "LIKERT_MIN",
     "LIKERT_OPTIONS",
+    "Network",
+    "NetworkNode",
+    "NetworkPair",
     "RELIABILITY_MINIMUM",
+    "RelationshipRespondent",
     "RankingOption",
     "Respondent",
     "SCORING_VERSION",
@@ -87,5 +102,6 @@ __all__ = [
     "default_weights",
     "kendall_w",
     "rwg_j",
+    "score_network",
     "score_round",
 ]

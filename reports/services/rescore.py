@@ -85,6 +85,11 @@ def _rescore_rounds(rounds: QuerySet[Round], *, batch_size: int) -> Iterator[Res
                         respondents=respondents,
                         computed_at=computed_at,
                         small_number_k=small_number_k(rnd),
+                        network=(
+                            loaded.networks.get(rnd.pk)
+                            if views[rnd.instrument_id].relationship_ids
+                            else None
+                        ),
                     )
                 )
             except scoring.ScoringInputError:

@@ -24,7 +24,7 @@ from reports.models import Scorecard
 from surveys.anonymity import group_labels
 from surveys.models import Round
 
-from .answers import instrument_view, respondents_load
+from .answers import NetworkInput, instrument_view, respondents_load
 from .publication import publication_due
 from .queue import enqueue_once
 from .reliability import instrument_reliability_request
@@ -39,8 +39,11 @@ def scorecard_row(
     respondents: list[scoring.Respondent],
     computed_at: dt.datetime,
     small_number_k: int | None,
+    network: NetworkInput | None = None,
 ) -> Scorecard:
-    """A new scorecard (not saved); ``small_number_k``: the k of an anonymous round."""
+    """A new scorecard (not saved); ``small_number_k``: the k of an anonymous round;
+    ``network``: the round's working relationships, when its questionnaire asks about them
+    (scored from the same submitted responses, under the same rule for small groups)."""
     counted = (
         respondents if small_number_k is None else groups_that_count(respondents, small_number_k)
     )
@@ -59,6 +62,13 @@ def scorecard_row(
         submissions_seen=len(respondents),  # every submitted response read, counted or not
         data=card.to_dict(),
         alpha_sums=scoring.alpha_sums(instrument, respondents),
+        network=(
+            None
+            if network is None
+            else scoring.score_network(
+                network.nodes, network.respondents, min_group_size=small_number_k
+            ).to_dict()
+        ),
     )
 
 
@@ -67,8 +77,10 @@ def round_score(*, round_id: int) -> Scorecard | None:
 
     Six queries whatever the round's size: the round with its instrument, its questions, the
     submitted responses, their Likert answers, their rankings, and the insert (an anonymous
-    round reads its published scorecard too). The instrument's reliability refresh is requested
-    for after the commit. None, and nothing stored, when an anonymous round may not publish yet.
+    round reads its published scorecard too; a questionnaire that asks about working
+    relationships adds two: the ratings and the agencies at opening). The instrument's
+    reliability refresh is requested for after the commit. None, and nothing stored, when an
+    anonymous round may not publish yet.
     """
     computed_at = timezone.now()  # before reading: see Scorecard.computed_at
     rnd = Round.objects.select_related("instrument").get(pk=round_id)
@@ -85,6 +97,7 @@ def round_score(*, round_id: int) -> Scorecard | None:
         respondents=respondents,
         computed_at=computed_at,
         small_number_k=small_number_k(rnd),
+        network=loaded.networks.get(round_id) if view.relationship_ids else None,
     )
     scorecard.save()  # a single insert: atomic by itself
     instrument_reliability_request(instrument_id=rnd.instrument_id)

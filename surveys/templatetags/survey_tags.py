@@ -7,7 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from surveys.answers import ranking_order, stored_answer_value
-from surveys.forms import LIKERT_CHOICES
+from surveys.forms import LIKERT_CHOICES, relationship_choices
 from surveys.models import Answer, Question, QuestionType, Round
 
 register = template.Library()
@@ -20,6 +20,9 @@ def question_block(form, question: Question) -> dict:
     context = {"form": form, "question": question}
     if question.type == QuestionType.RANKING:
         context["rank_fields"] = form.rank_fields(question)
+    elif question.type == QuestionType.RELATIONSHIPS:
+        context["relationship_fields"] = form.relationship_fields(question)
+        context["levels"] = relationship_choices(question)
     else:
         context["field"] = form[question.code]
     return context
@@ -37,7 +40,24 @@ def answer_display(question: Question, answer: Answer | None) -> str:
         return labels.get(value, value)
     if question.type == QuestionType.TEXT:
         return value
+    if question.type == QuestionType.RELATIONSHIPS:
+        return _("%(n)s agencies rated") % {"n": len(value)}
     return "; ".join(f"{value[code]}. {labels.get(code, code)}" for code in ranking_order(value))
+
+
+@register.simple_tag
+def relationship_answers(
+    question: Question, answer: Answer | None, names: dict[int, str]
+) -> list[tuple[str, str]]:
+    """(agency name, the level in words) for each agency rated, by name, for check-your-answers;
+    ``names``: the round's agencies (surveys.selectors.round_agency_names)."""
+    value = stored_answer_value(question.type, answer) or {}
+    labels = {str(o["code"]): f"{o['code']} {o['label']}" for o in question.options}
+    rows = [
+        (names.get(agency, str(agency)), _("Don't know") if level is None else labels[str(level)])
+        for agency, level in value.items()
+    ]
+    return sorted(rows)
 
 
 @register.simple_tag
