@@ -9,6 +9,7 @@ deployment. Helpers refuse malformed values loudly instead of guessing.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import math
 import os
 import secrets
@@ -71,6 +72,17 @@ def envfloat(name: str, default: float) -> float:
     if not math.isfinite(number):
         raise ImproperlyConfigured(f"{name}={value!r} is not a number.")
     return number
+
+
+def envdate(name: str, default: datetime.date) -> datetime.date:
+    """A date variable written YYYY-MM-DD; anything else stops start-up."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a date written YYYY-MM-DD.") from None
 
 
 def _owned(path: Path) -> bool:
@@ -241,6 +253,9 @@ AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["password"]
+# No log of successful sign-ins (address and browser of every sign-in, kept for ever): nothing
+# reads it, and the privacy notice promises only failed attempts, kept until the cool-off ends.
+AXES_DISABLE_ACCESS_LOG = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -377,6 +392,23 @@ RESPONSE_RETENTION_DAYS = envint("RESPONSE_RETENTION_DAYS", default=730)
 # Authority PDF packs can be downloaded for this many days after they were asked for, then
 # they are deleted (beat, below).
 EXPORT_RETENTION_DAYS = envint("EXPORT_RETENTION_DAYS", default=7)
+
+# --- The statutory pages (accessibility statement, privacy notice, cookies) ------------------
+# Who runs the service, for visitors who have no authority of their own: anyone not signed in
+# and without an invitation link. Signed-in people and partners holding a link see their own
+# authority's record (its name and the contact details officers keep on the Settings page).
+SERVICE_OWNER_NAME = env.str("SERVICE_OWNER_NAME", default="")
+SERVICE_OWNER_EMAIL = env.str("SERVICE_OWNER_EMAIL", default="")
+SERVICE_OWNER_PHONE = env.str("SERVICE_OWNER_PHONE", default="")
+SERVICE_OWNER_ADDRESS = env.str("SERVICE_OWNER_ADDRESS", default="")
+SERVICE_OWNER_DPO_EMAIL = env.str("SERVICE_OWNER_DPO_EMAIL", default="")
+# When the service was last tested for accessibility, and when the statement is next reviewed.
+ACCESSIBILITY_TESTED_ON = envdate("ACCESSIBILITY_TESTED_ON", default=datetime.date(2026, 12, 2))
+ACCESSIBILITY_REVIEW_ON = envdate("ACCESSIBILITY_REVIEW_ON", default=datetime.date(2027, 12, 2))
+if ACCESSIBILITY_REVIEW_ON < ACCESSIBILITY_TESTED_ON:
+    raise ImproperlyConfigured(
+        "ACCESSIBILITY_REVIEW_ON must not be before ACCESSIBILITY_TESTED_ON."
+    )
 
 # --- Scoring --------------------------------------------------------------------------------
 # Submissions within this many seconds share one recomputation of their round's scorecard.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config import statutory_views
 from config.api_urls import schema_urlpatterns
 from partnerships import views as partnership_views
 from partnerships.auth_forms import QueuedPasswordResetForm
@@ -14,6 +15,9 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accessibility/", statutory_views.accessibility, name="accessibility"),
+    path("privacy/", statutory_views.privacy, name="privacy"),
+    path("cookies/", statutory_views.cookies, name="cookies"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/", include(schema_urlpatterns)),

@@ -102,6 +102,17 @@ TABLE = [
     Row("login", (200, 200, 200, 200, 200, 200)),
     Row("password_reset", (200, 200, 200, 200, 200, 200)),
     Row("admin:index", (302, 302, 302, 302, 302, 200)),
+    # The statutory pages: everyone, signed in or not (respondents: tests/test_statutory_pages).
+    Row("accessibility", (200,) * 6),
+    Row("privacy", (200,) * 6),
+    Row("cookies", (200,) * 6),
+    Row("partnerships:authority_settings", OFFICER_ONLY),
+    Row(
+        "partnerships:authority_settings",
+        (302, 403, 403, 200, 200, 403),  # an empty post: the form again, for officers
+        method="post",
+        label="authority settings posted",
+    ),
     Row("partnerships:partnership_list", (302, 403, 200, 200, 200, 403)),
     Row("partnerships:partnership_create", OFFICER_ONLY),
     Row("partnerships:partnership_detail", READER_OWN_OBJECT, attr("partnership")),

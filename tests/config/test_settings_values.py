@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_SOURCE = (ROOT / "config" / "settings.py").read_text()
 
 # Every variable the settings read through the helpers, by kind, straight from the source.
-READS = re.findall(r"\benv(bool|int|float)\(\s*\"([A-Z0-9_]+)\"", SETTINGS_SOURCE)
+READS = re.findall(r"\benv(bool|int|float|date)\(\s*\"([A-Z0-9_]+)\"", SETTINGS_SOURCE)
 BOOLEANS = [name for kind, name in READS if kind == "bool"]
 NUMBERS = [name for kind, name in READS if kind in ("int", "float")]
 
@@ -147,3 +147,27 @@ def test_numbers_are_read_and_the_defaults_are_unchanged(tmp_path):
         "DEBUG": False,
         "HTTPS": True,
     }
+
+
+def test_a_date_must_be_written_yyyy_mm_dd_and_the_review_not_come_before_the_test(tmp_path):
+    results = _import_settings(
+        tmp_path,
+        [
+            ({"ACCESSIBILITY_TESTED_ON": "2/12/2026"}, []),
+            (
+                {"ACCESSIBILITY_TESTED_ON": "2026-12-02", "ACCESSIBILITY_REVIEW_ON": "2026-01-01"},
+                [],
+            ),
+            (
+                {"ACCESSIBILITY_TESTED_ON": "2026-11-03", "ACCESSIBILITY_REVIEW_ON": "2027-05-04"},
+                [],
+            ),
+        ],
+    )
+    assert results[0] == {
+        "error": "ImproperlyConfigured",
+        "message": "ACCESSIBILITY_TESTED_ON='2/12/2026' is not a date written YYYY-MM-DD.",
+    }
+    assert results[1]["error"] == "ImproperlyConfigured"
+    assert "ACCESSIBILITY_REVIEW_ON" in results[1]["message"]
+    assert results[2] == {"values": {}}
