@@ -20,6 +20,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("DJANGO_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -160,6 +161,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz for the load balancer, before the host check and HTTPS redirect.
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -362,6 +365,22 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
+# Queues by kind of work, so that a ten-minute PDF pack never delays an invitation e-mail: a
+# worker started without -Q takes all three (make worker); in production run one per queue
+# (README). Every task is routed by name (tests/config/test_task_routes.py checks each one is);
+# anything else Celery itself sends goes to the default queue, scoring.
+CELERY_TASK_QUEUES = [Queue("mail"), Queue("scoring"), Queue("exports")]
+CELERY_TASK_DEFAULT_QUEUE = "scoring"
+CELERY_TASK_ROUTES = {
+    "core.tasks.send_email": {"queue": "mail"},
+    "surveys.tasks.send_due_reminders": {"queue": "mail"},
+    "reports.tasks.score_round_task": {"queue": "scoring"},
+    "reports.tasks.score_stale_rounds": {"queue": "scoring"},
+    "reports.tasks.refresh_reliability_task": {"queue": "scoring"},
+    "surveys.tasks.purge_expired_responses": {"queue": "scoring"},
+    "reports.tasks.build_export_task": {"queue": "exports"},
+    "reports.tasks.purge_expired_exports": {"queue": "exports"},
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -392,6 +411,12 @@ RESPONSE_RETENTION_DAYS = envint("RESPONSE_RETENTION_DAYS", default=730)
 # Authority PDF packs can be downloaded for this many days after they were asked for, then
 # they are deleted (beat, below).
 EXPORT_RETENTION_DAYS = envint("EXPORT_RETENTION_DAYS", default=7)
+
+# --- Health ---------------------------------------------------------------------------------
+# /readyz: seconds the database, cache and broker each have to answer (asked at once).
+READINESS_TIMEOUT_SECONDS = envfloat("READINESS_TIMEOUT_SECONDS", default=2.0)
+if READINESS_TIMEOUT_SECONDS <= 0:
+    raise ImproperlyConfigured("READINESS_TIMEOUT_SECONDS must be more than 0.")
 
 # --- The statutory pages (accessibility statement, privacy notice, cookies) ------------------
 # Who runs the service, for visitors who have no authority of their own: anyone not signed in

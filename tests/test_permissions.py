@@ -280,3 +280,12 @@ def test_every_registry_url_is_in_the_table():
     assert len(api_patterns) == len(api_urlpatterns)  # the router adds no include()
     names |= {f"api:{p.name}" for p in api_patterns}
     assert names - {row.url_name for row in TABLE} == set()
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_health_endpoints_answer_everyone_alike(client, cast, path, role):
+    """Answered by core.health's middleware, not a URL pattern: the same for every caller."""
+    if role != "anonymous":
+        client.force_login(getattr(cast, USER_FOR_ROLE[role]))
+    assert client.get(path).status_code == 200
