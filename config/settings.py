@@ -333,6 +333,30 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partnership Lens <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Which channel carries e-mail: "django" (EMAIL_URL above: the console or SMTP) or "notify"
+# (GOV.UK Notify, from our own Celery tasks with the official client; core/notify.py).
+EMAIL_CHANNEL = env.str("EMAIL_CHANNEL", default="django")
+if EMAIL_CHANNEL not in ("django", "notify"):
+    raise ImproperlyConfigured(f"EMAIL_CHANNEL={EMAIL_CHANNEL!r}: use django or notify.")
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+# One Notify template per kind of e-mail (README lists the personalisation fields of each).
+NOTIFY_TEMPLATES = {
+    "invitation": env.str("NOTIFY_TEMPLATE_INVITATION", default=""),
+    "reminder": env.str("NOTIFY_TEMPLATE_REMINDER", default=""),
+    "team_invitation": env.str("NOTIFY_TEMPLATE_TEAM_INVITATION", default=""),
+    "password_reset": env.str("NOTIFY_TEMPLATE_PASSWORD_RESET", default=""),
+}
+# The bearer token Notify sends with its delivery-status callbacks (set the same in Notify).
+NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="")
+if EMAIL_CHANNEL == "notify":
+    _missing = [name for name, value in NOTIFY_TEMPLATES.items() if not value]
+    if len(NOTIFY_API_KEY) < 74 or _missing:
+        raise ImproperlyConfigured(
+            "EMAIL_CHANNEL=notify needs NOTIFY_API_KEY (the whole key Notify gave) and "
+            "NOTIFY_TEMPLATE_<KIND> for every kind"
+            + (f"; missing: {', '.join(_missing)}" if _missing else "")
+        )
 
 # --- Celery ---------------------------------------------------------------------------------
 # No broker: tasks run eagerly in the calling process, so the app works with nothing running.
@@ -374,6 +398,7 @@ CELERY_TASK_DEFAULT_QUEUE = "scoring"
 CELERY_TASK_ROUTES = {
     "core.tasks.send_email": {"queue": "mail"},
     "surveys.tasks.send_due_reminders": {"queue": "mail"},
+    "surveys.tasks.send_invitation_email": {"queue": "mail"},
     "reports.tasks.score_round_task": {"queue": "scoring"},
     "reports.tasks.score_stale_rounds": {"queue": "scoring"},
     "reports.tasks.refresh_reliability_task": {"queue": "scoring"},

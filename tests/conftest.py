@@ -107,3 +107,20 @@ def cast(db) -> Cast:
 def celery_broker_required() -> bool:
     """CI's real-services run sets this, so a worker test can never be silently skipped."""
     return os.environ.get("REQUIRE_CELERY_BROKER") == "1"
+
+
+NOTIFY_CALLBACK_TOKEN = "callback-token-0123456789abcdef"
+
+
+@pytest.fixture
+def notify(settings):
+    """EMAIL_CHANNEL=notify against the local Notify server (tests/notify_server.py)."""
+    from tests.notify_server import API_KEY, TEMPLATES, fake_notify
+
+    with fake_notify() as server:
+        settings.EMAIL_CHANNEL = "notify"
+        settings.NOTIFY_API_KEY = API_KEY
+        settings.NOTIFY_BASE_URL = server.base_url
+        settings.NOTIFY_TEMPLATES = dict(TEMPLATES)
+        settings.NOTIFY_CALLBACK_TOKEN = NOTIFY_CALLBACK_TOKEN
+        yield server

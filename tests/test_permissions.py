@@ -197,6 +197,9 @@ TABLE = [
     Row("surveys:round_responses_delete", OFFICER_OWN_OBJECT, survey_round),
     Row("surveys:invitation_resend", POST_OWN_OBJECT, invitation, "post"),
     Row("surveys:invitation_revoke", POST_OWN_OBJECT, invitation, "post"),
+    # Notify's delivery callback: only its bearer token opens it, never a session or a role.
+    Row("surveys:notify_callback", (403,) * 6, method="post"),
+    Row("surveys:notify_callback", (405,) * 6, label="notify callback is POST only"),
     # The respondent pages: an unknown link is 404 for all; without a link, 403 for all.
     Row("surveys:respond_link", (404,) * 6, args=lambda cast: ["not-a-real-token"]),
     Row("surveys:respond_start", (403,) * 6),
