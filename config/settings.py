@@ -399,6 +399,7 @@ CELERY_TASK_ROUTES = {
     "core.tasks.send_email": {"queue": "mail"},
     "surveys.tasks.send_due_reminders": {"queue": "mail"},
     "surveys.tasks.send_invitation_email": {"queue": "mail"},
+    "surveys.tasks.poll_notify_deliveries": {"queue": "mail"},
     "reports.tasks.score_round_task": {"queue": "scoring"},
     "reports.tasks.score_stale_rounds": {"queue": "scoring"},
     "reports.tasks.refresh_reliability_task": {"queue": "scoring"},
@@ -423,6 +424,11 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-exports": {
         "task": "reports.tasks.purge_expired_exports",
         "schedule": crontab(minute=15),
+    },
+    # GOV.UK Notify: delivery receipts for e-mails whose callback never came, after a day.
+    "poll-notify-deliveries": {
+        "task": "surveys.tasks.poll_notify_deliveries",
+        "schedule": crontab(minute=40),
     },
     # Catches up scoring that could not be queued (broker down) or whose task was lost.
     "score-stale-rounds": {"task": "reports.tasks.score_stale_rounds", "schedule": 300.0},

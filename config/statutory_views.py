@@ -120,7 +120,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "retention_days": settings.RESPONSE_RETENTION_DAYS,
             "export_retention_days": settings.EXPORT_RETENTION_DAYS,
             "invitation_hours": settings.ACCOUNT_INVITATION_HOURS,
-            "lockout_hours": settings.AXES_COOLOFF_TIME,
+            "email_through_notify": settings.EMAIL_CHANNEL == "notify",
         },
     )
 

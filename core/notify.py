@@ -70,3 +70,18 @@ def notify_send_email(
             raise NotifyTemporaryError(status) from error
         raise NotifyRejectedError(status, _reason(error)) from error
     return str(answer["id"])
+
+
+def notify_notification_status(notification_id: str) -> str:
+    """Notify's status of one notification ("delivered", "permanent-failure", ...)."""
+    client = NotificationsAPIClient(
+        settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=REQUEST_TIMEOUT_SECONDS
+    )
+    try:
+        answer = client.get_notification_by_id(notification_id)
+    except HTTPError as error:
+        status = error.status_code
+        if status == 429 or status >= 500:
+            raise NotifyTemporaryError(status) from error
+        raise NotifyRejectedError(status, _reason(error)) from error
+    return str(answer["status"])

@@ -8,12 +8,18 @@ failure (the address bounced) stops reminders to it until an officer corrects th
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.db import transaction
 from django.utils import timezone
 
-from core.notify import NotifyRejectedError, notify_send_email
+from core.notify import (
+    NotifyRejectedError,
+    NotifyTemporaryError,
+    notify_notification_status,
+    notify_send_email,
+)
 
 from .models import DeliveryStatus, Invitation
 from .services import invitation_link
@@ -109,3 +115,50 @@ def invitation_delivery_record(*, notification_id: str, status: str, reference: 
         notify_id=notification_id, pk=reference if reference.isdigit() else -1
     ).update(delivery_status=state, delivery_detail="", delivery_updated_at=timezone.now())
     return updated == 1
+
+
+POLL_AFTER = dt.timedelta(days=1)
+POLL_BATCH = 500
+
+
+def invitations_awaiting_receipt() -> list[tuple[int, str]]:
+    """(invitation id, notification id) of e-mails still "sending" a day after Notify took
+    them: their callback never came (or was lost)."""
+    due = timezone.now() - POLL_AFTER
+    return list(
+        Invitation.objects.filter(
+            delivery_status=DeliveryStatus.SENDING, delivery_updated_at__lt=due
+        )
+        .exclude(notify_id="")
+        .order_by("delivery_updated_at")
+        .values_list("pk", "notify_id")[:POLL_BATCH]
+    )
+
+
+def invitation_deliveries_poll() -> int:
+    """Ask Notify what became of each e-mail awaiting its receipt; the number recorded.
+
+    Notify being unavailable ends the run (the next one picks the rest up); a notification it
+    no longer knows is left as it is.
+    """
+    recorded = 0
+    for invitation_id, notification_id in invitations_awaiting_receipt():
+        try:
+            status = notify_notification_status(notification_id)
+        except NotifyTemporaryError:
+            logger.warning("Notify unavailable while polling deliveries; stopping this run")
+            break
+        except NotifyRejectedError as error:
+            logger.warning(
+                "Notify has no notification for invitation %s (%s)",
+                invitation_id,
+                error.status_code,
+            )
+            continue
+        state = NOTIFY_STATUSES.get(status)
+        if state is None or state == DeliveryStatus.SENDING:
+            continue
+        recorded += invitation_delivery_record(
+            notification_id=notification_id, status=status, reference=str(invitation_id)
+        )
+    return recorded

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from core.notify import NotifyTemporaryError, retry_countdown
+from core.notify import NotifyTemporaryError, notify_enabled, retry_countdown
 
 from . import delivery, services
 from .models import Round
@@ -53,3 +53,11 @@ def send_invitation_email(self, invitation_id: int, reminder: bool) -> str | Non
             )
             return None
         raise self.retry(exc=error, countdown=retry_countdown(self.request.retries)) from error
+
+
+@shared_task(soft_time_limit=240, time_limit=300)
+def poll_notify_deliveries() -> int:
+    """Hourly with EMAIL_CHANNEL=notify: receipts for e-mails whose callback never came."""
+    if not notify_enabled():
+        return 0
+    return delivery.invitation_deliveries_poll()

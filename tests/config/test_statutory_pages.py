@@ -217,3 +217,11 @@ def test_officers_have_team_and_settings_in_their_navigation(client, cast):
     client.force_login(cast.mo)
     html = client.get(reverse("home")).content.decode()
     assert reverse("partnerships:team_list") not in html
+
+
+def test_the_privacy_notice_names_gov_uk_notify_only_when_it_carries_the_emails(
+    client, db, settings
+):
+    assert "GOV.UK Notify" not in client.get(reverse("privacy")).content.decode()
+    settings.EMAIL_CHANNEL = "notify"
+    assert "GOV.UK Notify" in client.get(reverse("privacy")).content.decode()

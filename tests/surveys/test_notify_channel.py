@@ -3,6 +3,7 @@ talking HTTP to the local Notify server, which checks every request's JWT."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -231,3 +232,44 @@ def test_on_the_default_channel_nothing_goes_to_notify(client, cast, sent_round,
     assert first.delivery_status == "" and first.notify_id == ""
     page = client.get(reverse("surveys:round_detail", args=[rnd.pk])).content.decode()
     assert "E-mail delivery" not in page
+
+
+def test_a_day_without_a_callback_the_hourly_poll_asks_notify(
+    client, cast, notify, sent_round, post
+):
+    from django.utils import timezone
+
+    from surveys.tasks import poll_notify_deliveries
+
+    rnd, first, _, second = sent_round
+    _send(client, cast, rnd, post)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    notify.notifications[first.notify_id]["status"] = "permanent-failure"
+    notify.notifications[second.notify_id]["status"] = "delivered"
+    # Only the first has waited a day; the second was sent a minute ago.
+    Invitation.objects.filter(pk=first.pk).update(
+        delivery_updated_at=timezone.now() - dt.timedelta(days=1, minutes=1)
+    )
+    before = notify.requests
+    assert poll_notify_deliveries.delay().get() == 1
+    assert notify.requests == before + 1 and notify.refused_tokens == 0
+    assert Invitation.objects.get(pk=first.pk).delivery_status == DeliveryStatus.PERMANENT_FAILURE
+    assert Invitation.objects.get(pk=second.pk).delivery_status == DeliveryStatus.SENDING
+
+
+def test_the_poll_stops_when_notify_is_unavailable_and_records_nothing(
+    client, cast, notify, sent_round, post
+):
+    from django.utils import timezone
+
+    from surveys.tasks import poll_notify_deliveries
+
+    rnd, first, _, second = sent_round
+    _send(client, cast, rnd, post)
+    Invitation.objects.update(delivery_updated_at=timezone.now() - dt.timedelta(days=2))
+    notify.next_statuses = [503]
+    before = notify.requests
+    assert poll_notify_deliveries.delay().get() == 0
+    assert notify.requests == before + 1  # stopped after the first refusal
+    assert set(Invitation.objects.values_list("delivery_status", flat=True)) == {"sending"}
