@@ -1,8 +1,8 @@
 """Celery queues by kind of work: mail, scoring, exports.
 
 Routing is by task name in settings; these tests read where each task goes from Celery's own
-router, then publish to a real Redis (database 3, this branch's) and run a real worker that
-takes only the mail queue, to show a slow export or scoring backlog never holds up an e-mail.
+router, then publish to a real Redis (the test run's own) and run a real worker that takes
+only the mail queue, to show a slow export or scoring backlog never holds up an e-mail.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from django.conf import settings
 from config.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
-BROKER = "redis://127.0.0.1:6379/3"
 QUEUES = {"mail", "scoring", "exports"}
 
 
@@ -62,15 +61,15 @@ def test_a_worker_without_a_queue_option_takes_all_three():
 
 
 @pytest.fixture
-def broker():
-    store = redis.Redis.from_url(BROKER)
+def broker(private_redis):
+    store = redis.Redis.from_url(private_redis)
     store.flushdb()
     yield store
     store.flushdb()
 
 
-def test_a_mail_worker_sends_mail_while_scoring_and_exports_wait(broker, tmp_path):
-    sender = Celery("routes-test", broker=BROKER)
+def test_a_mail_worker_sends_mail_while_scoring_and_exports_wait(broker, private_redis, tmp_path):
+    sender = Celery("routes-test", broker=private_redis)
     sender.conf.update(
         task_queues=settings.CELERY_TASK_QUEUES,
         task_default_queue=settings.CELERY_TASK_DEFAULT_QUEUE,
@@ -90,8 +89,8 @@ def test_a_mail_worker_sends_mail_while_scoring_and_exports_wait(broker, tmp_pat
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
-        "CELERY_BROKER_URL": BROKER,
-        "CELERY_RESULT_BACKEND": BROKER,
+        "CELERY_BROKER_URL": private_redis,
+        "CELERY_RESULT_BACKEND": private_redis,
         "DJANGO_VAR_DIR": str(tmp_path),
         "EMAIL_URL": "consolemail://",
     }

@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_DB3 = "redis://127.0.0.1:6379/3"
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 
 
 def _free_port() -> int:
@@ -75,10 +75,13 @@ def test_readiness_reports_each_dependency(db, settings):
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
 
 
-def test_readiness_with_a_real_broker_and_cache(db, settings):
-    settings.CELERY_BROKER_URL = REDIS_DB3
+def test_readiness_with_a_real_broker_and_cache(db, settings, private_redis):
+    settings.CELERY_BROKER_URL = private_redis
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_DB3}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": private_redis,
+        }
     }
     response = Client().get("/readyz")
     assert response.status_code == 200
