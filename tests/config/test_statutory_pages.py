@@ -196,11 +196,12 @@ def test_a_respondents_questionnaire_pages_have_the_footer_links(client, cast):
 def test_every_page_template_that_is_not_built_on_base_has_the_links_too():
     """base.html carries the footer; any template that is its own page (an <html>) must too.
 
-    PDFs (reports/pdf/) are documents, not pages of the service."""
+    PDFs (reports/pdf/) and e-mails (*/email/) are documents, not pages of the service."""
     standalone = [
         path
         for path in TEMPLATES.rglob("*.html")
-        if "<html" in path.read_text() and "pdf" not in path.relative_to(TEMPLATES).parts
+        if "<html" in path.read_text()
+        and not {"pdf", "email"} & set(path.relative_to(TEMPLATES).parts)
     ]
     assert {p.name for p in standalone} == {"base.html", "500.html"}
     for path in standalone:
