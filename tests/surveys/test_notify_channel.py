@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from surveys import services
@@ -81,6 +82,11 @@ def test_sending_a_round_goes_through_notify_with_the_invitation_as_reference(
     assert first.delivery_status == DeliveryStatus.SENDING
     page = client.get(reverse("surveys:round_detail", args=[rnd.pk])).content.decode()
     assert "E-mail delivery" in page and "delivery-sending" in page
+    # The partner follows the link Notify was given and reaches the questionnaire.
+    partner = Client()
+    path = "/" + body["personalisation"]["link"].split("://", 1)[1].split("/", 1)[1]
+    assert partner.get(path, follow=True).status_code == 200
+    assert "Spring survey" in partner.get(reverse("surveys:respond_start")).content.decode()
 
 
 def test_rate_limits_and_server_errors_are_retried_until_notify_takes_the_email(
