@@ -230,12 +230,14 @@ def test_the_privacy_notice_names_gov_uk_notify_only_when_it_carries_the_emails(
 
 def test_sign_ins_keep_only_what_the_privacy_notice_says(cast):
     """No log of successful sign-ins; a failed one is kept only until the person signs in."""
-    from axes.models import AccessAttempt, AccessLog
+    from django.apps import apps
+
+    access_attempt, access_log = (apps.get_model("axes", n) for n in ("AccessAttempt", "AccessLog"))
 
     browser = Client()
     browser.post(reverse("login"), {"username": "alice", "password": "wrong-password-here"})
-    assert AccessAttempt.objects.filter(username="alice").count() == 1
+    assert access_attempt.objects.filter(username="alice").count() == 1
     browser.post(reverse("login"), {"username": "alice", "password": factories.PASSWORD})
     assert "_auth_user_id" in browser.session
-    assert AccessAttempt.objects.count() == 0
-    assert AccessLog.objects.count() == 0
+    assert access_attempt.objects.count() == 0
+    assert access_log.objects.count() == 0
