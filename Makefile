@@ -100,8 +100,10 @@ lock: install-dev
 	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --extra dev --strip-extras \
 	  --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) -o requirements.lock pyproject.toml
 
+# All three queues (mail, scoring, exports) by default; `make worker QUEUES=mail` takes one.
+QUEUES ?=
 worker: install
-	$(BIN)/celery -A config worker --loglevel=INFO
+	$(BIN)/celery -A config worker --loglevel=INFO $(if $(QUEUES),-Q $(QUEUES))
 
 # The measuring harness lives in tests/perf/ (python -m tests.perf.<tool>), not in the apps.
 # Benchmarks build their own data in a separate PostgreSQL database on 127.0.0.1.

@@ -9,6 +9,7 @@ deployment. Helpers refuse malformed values loudly instead of guessing.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import math
 import os
 import secrets
@@ -20,6 +21,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("DJANGO_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -72,6 +74,17 @@ def envfloat(name: str, default: float) -> float:
     if not math.isfinite(number):
         raise ImproperlyConfigured(f"{name}={value!r} is not a number.")
     return number
+
+
+def envdate(name: str, default: datetime.date) -> datetime.date:
+    """A date variable written YYYY-MM-DD; anything else stops start-up."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a date written YYYY-MM-DD.") from None
 
 
 def _owned(path: Path) -> bool:
@@ -149,6 +162,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz for the load balancer, before the host check and HTTPS redirect.
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -281,6 +296,9 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
 AUTHENTICATION_BACKENDS += ["partnerships.oidc.StaffOIDCBackend"]
 # --- end of staff sign-in settings ----------------------------------------------------------
 
+# No log of successful sign-ins (address and browser of every sign-in, kept for ever): nothing
+# reads it, and the privacy notice promises only failed attempts, kept until the cool-off ends.
+AXES_DISABLE_ACCESS_LOG = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -355,6 +373,30 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partnership Lens <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Which channel carries e-mail: "django" (EMAIL_URL above: the console or SMTP) or "notify"
+# (GOV.UK Notify, from our own Celery tasks with the official client; core/notify.py).
+EMAIL_CHANNEL = env.str("EMAIL_CHANNEL", default="django")
+if EMAIL_CHANNEL not in ("django", "notify"):
+    raise ImproperlyConfigured(f"EMAIL_CHANNEL={EMAIL_CHANNEL!r}: use django or notify.")
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+# One Notify template per kind of e-mail (README lists the personalisation fields of each).
+NOTIFY_TEMPLATES = {
+    "invitation": env.str("NOTIFY_TEMPLATE_INVITATION", default=""),
+    "reminder": env.str("NOTIFY_TEMPLATE_REMINDER", default=""),
+    "team_invitation": env.str("NOTIFY_TEMPLATE_TEAM_INVITATION", default=""),
+    "password_reset": env.str("NOTIFY_TEMPLATE_PASSWORD_RESET", default=""),
+}
+# The bearer token Notify sends with its delivery-status callbacks (set the same in Notify).
+NOTIFY_CALLBACK_TOKEN = env.str("NOTIFY_CALLBACK_TOKEN", default="")
+if EMAIL_CHANNEL == "notify":
+    _missing = [name for name, value in NOTIFY_TEMPLATES.items() if not value]
+    if len(NOTIFY_API_KEY) < 74 or _missing:
+        raise ImproperlyConfigured(
+            "EMAIL_CHANNEL=notify needs NOTIFY_API_KEY (the whole key Notify gave) and "
+            "NOTIFY_TEMPLATE_<KIND> for every kind"
+            + (f"; missing: {', '.join(_missing)}" if _missing else "")
+        )
 
 # --- Celery ---------------------------------------------------------------------------------
 # No broker: tasks run eagerly in the calling process, so the app works with nothing running.
@@ -387,6 +429,24 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
+# Queues by kind of work, so that a ten-minute PDF pack never delays an invitation e-mail: a
+# worker started without -Q takes all three (make worker); in production run one per queue
+# (README). Every task is routed by name (tests/config/test_task_routes.py checks each one is);
+# anything else Celery itself sends goes to the default queue, scoring.
+CELERY_TASK_QUEUES = [Queue("mail"), Queue("scoring"), Queue("exports")]
+CELERY_TASK_DEFAULT_QUEUE = "scoring"
+CELERY_TASK_ROUTES = {
+    "core.tasks.send_email": {"queue": "mail"},
+    "surveys.tasks.send_due_reminders": {"queue": "mail"},
+    "surveys.tasks.send_invitation_email": {"queue": "mail"},
+    "surveys.tasks.poll_notify_deliveries": {"queue": "mail"},
+    "reports.tasks.score_round_task": {"queue": "scoring"},
+    "reports.tasks.score_stale_rounds": {"queue": "scoring"},
+    "reports.tasks.refresh_reliability_task": {"queue": "scoring"},
+    "surveys.tasks.purge_expired_responses": {"queue": "scoring"},
+    "reports.tasks.build_export_task": {"queue": "exports"},
+    "reports.tasks.purge_expired_exports": {"queue": "exports"},
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -405,6 +465,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.purge_expired_exports",
         "schedule": crontab(minute=15),
     },
+    # GOV.UK Notify: delivery receipts for e-mails whose callback never came, after a day.
+    "poll-notify-deliveries": {
+        "task": "surveys.tasks.poll_notify_deliveries",
+        "schedule": crontab(minute=40),
+    },
     # Catches up scoring that could not be queued (broker down) or whose task was lost.
     "score-stale-rounds": {"task": "reports.tasks.score_stale_rounds", "schedule": 300.0},
 }
@@ -417,6 +482,29 @@ RESPONSE_RETENTION_DAYS = envint("RESPONSE_RETENTION_DAYS", default=730)
 # Authority PDF packs can be downloaded for this many days after they were asked for, then
 # they are deleted (beat, below).
 EXPORT_RETENTION_DAYS = envint("EXPORT_RETENTION_DAYS", default=7)
+
+# --- Health ---------------------------------------------------------------------------------
+# /readyz: seconds the database, cache and broker each have to answer (asked at once).
+READINESS_TIMEOUT_SECONDS = envfloat("READINESS_TIMEOUT_SECONDS", default=2.0)
+if READINESS_TIMEOUT_SECONDS <= 0:
+    raise ImproperlyConfigured("READINESS_TIMEOUT_SECONDS must be more than 0.")
+
+# --- The statutory pages (accessibility statement, privacy notice, cookies) ------------------
+# Who runs the service, for visitors who have no authority of their own: anyone not signed in
+# and without an invitation link. Signed-in people and partners holding a link see their own
+# authority's record (its name and the contact details officers keep on the Settings page).
+SERVICE_OWNER_NAME = env.str("SERVICE_OWNER_NAME", default="")
+SERVICE_OWNER_EMAIL = env.str("SERVICE_OWNER_EMAIL", default="")
+SERVICE_OWNER_PHONE = env.str("SERVICE_OWNER_PHONE", default="")
+SERVICE_OWNER_ADDRESS = env.str("SERVICE_OWNER_ADDRESS", default="")
+SERVICE_OWNER_DPO_EMAIL = env.str("SERVICE_OWNER_DPO_EMAIL", default="")
+# When the service was last tested for accessibility, and when the statement is next reviewed.
+ACCESSIBILITY_TESTED_ON = envdate("ACCESSIBILITY_TESTED_ON", default=datetime.date(2026, 12, 2))
+ACCESSIBILITY_REVIEW_ON = envdate("ACCESSIBILITY_REVIEW_ON", default=datetime.date(2027, 12, 2))
+if ACCESSIBILITY_REVIEW_ON < ACCESSIBILITY_TESTED_ON:
+    raise ImproperlyConfigured(
+        "ACCESSIBILITY_REVIEW_ON must not be before ACCESSIBILITY_TESTED_ON."
+    )
 
 # --- Scoring --------------------------------------------------------------------------------
 # Submissions within this many seconds share one recomputation of their round's scorecard.

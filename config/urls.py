@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config import statutory_views
 from config.api_urls import schema_urlpatterns
 from partnerships import sign_in_views
 from partnerships import views as partnership_views
@@ -19,6 +20,9 @@ urlpatterns = [
     path("accounts/oidc/start/", sign_in_views.SignInStart.as_view(), name="oidc_start"),
     path("accounts/oidc/callback/", sign_in_views.sign_in_callback, name="oidc_callback"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accessibility/", statutory_views.accessibility, name="accessibility"),
+    path("privacy/", statutory_views.privacy, name="privacy"),
+    path("cookies/", statutory_views.cookies, name="cookies"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/", include(schema_urlpatterns)),

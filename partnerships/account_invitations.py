@@ -68,4 +68,20 @@ def queue_email(invitation: AccountInvitation, token: str) -> None:
     )
     body = loader.render_to_string("partnerships/email/account_invitation.txt", context)
     to = [invitation.email]
-    transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, to=to))
+    personalisation = {
+        "authority": invitation.authority.name,
+        "role": str(invitation.get_role_display()),
+        "link": link_for(token),
+        "hours": str(settings.ACCOUNT_INVITATION_HOURS),
+    }
+    reference = f"account-invitation-{invitation.pk}"
+    transaction.on_commit(
+        lambda: send_email.delay(
+            subject=subject,
+            body=body,
+            to=to,
+            notify_kind="team_invitation",
+            personalisation=personalisation,
+            reference=reference,
+        )
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.template import loader
+from django.urls import reverse
 
 from core.tasks import send_email
 
@@ -21,4 +22,17 @@ class QueuedPasswordResetForm(PasswordResetForm):
     ):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, to=[to_email]))
+        path = reverse(
+            "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
+        )
+        link = f"{context['protocol']}://{context['domain']}{path}"
+        transaction.on_commit(
+            lambda: send_email.delay(
+                subject=subject,
+                body=body,
+                to=[to_email],
+                notify_kind="password_reset",
+                personalisation={"link": link},
+                reference="password-reset",
+            )
+        )

@@ -14,7 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from core.csv_import import csv_upload_clean
 from core.forms import FilterFormMixin
 
-from .models import Agency, AgencyType, Level, Membership, Partnership, Project, Role, User
+from .audit import audit_action_label
+from .models import (
+    Agency,
+    AgencyType,
+    Level,
+    LocalAuthority,
+    Membership,
+    Partnership,
+    Project,
+    Role,
+    User,
+)
 
 
 def _helper(submit_label: str | Promise) -> FormHelper:
@@ -341,5 +352,28 @@ class AuditFilterForm(FilterFormMixin, forms.Form):
             (u.pk, u.get_full_name() or u.username) for u in actors
         ]
         action = cast(forms.ChoiceField, self.fields["action"])
-        action.choices = [("", _("Any kind"))] + [(a, a) for a in actions]
+        action.choices = [("", _("Any kind"))] + [(a, audit_action_label(a)) for a in actions]
         self.style_widgets()
+
+
+class AuthorityContactForm(forms.ModelForm):
+    """The contact details the accessibility statement, privacy notice and cookies page show."""
+
+    class Meta:
+        model = LocalAuthority
+        fields = ["contact_email", "contact_phone", "postal_address", "dpo_email"]
+        widgets = {"postal_address": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "contact_email": _(
+                "Where partners ask about the survey, its accessibility or their data."
+            ),
+            "dpo_email": _("Your data protection officer, named on the privacy notice."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("contact_email", "dpo_email"):
+            self.fields[name].widget.attrs["autocomplete"] = "email"
+        self.fields["contact_phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["postal_address"].widget.attrs["autocomplete"] = "street-address"
+        self.helper = _helper(_("Save contact details"))

@@ -15,6 +15,12 @@ from django.utils.translation import gettext_lazy as _
 class LocalAuthority(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    # Shown on the accessibility statement, the privacy notice and the cookies page, so that
+    # partners know who runs the survey and whom to ask. Officers edit them (Settings page).
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
+    postal_address = models.TextField(_("postal address"), max_length=500, blank=True)
+    dpo_email = models.EmailField(_("data protection officer's e-mail"), blank=True)
 
     class Meta:
         verbose_name = _("local authority")

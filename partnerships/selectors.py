@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -17,6 +19,7 @@ from .models import (
     AccountInvitation,
     Agency,
     AuditEvent,
+    LocalAuthority,
     Membership,
     Partnership,
     Project,
@@ -309,3 +312,36 @@ def audit_object_labels(events: list[AuditEvent], authority_id: int) -> dict[tup
         for obj in queryset.filter(pk__in=ids):
             labels[(object_type, str(obj.pk))] = label(obj)
     return labels
+
+
+@dataclass(frozen=True)
+class ServiceOwner:
+    """Who runs the service for this visitor, as the statutory pages name them."""
+
+    name: str
+    email: str
+    phone: str
+    address: str
+    dpo_email: str
+    is_authority: bool
+
+
+def service_owner(authority: LocalAuthority | None) -> ServiceOwner:
+    """The authority's own record, or, for a visitor with none, the deployment's settings."""
+    if authority is not None:
+        return ServiceOwner(
+            name=authority.name,
+            email=authority.contact_email,
+            phone=authority.contact_phone,
+            address=authority.postal_address,
+            dpo_email=authority.dpo_email,
+            is_authority=True,
+        )
+    return ServiceOwner(
+        name=settings.SERVICE_OWNER_NAME,
+        email=settings.SERVICE_OWNER_EMAIL,
+        phone=settings.SERVICE_OWNER_PHONE,
+        address=settings.SERVICE_OWNER_ADDRESS,
+        dpo_email=settings.SERVICE_OWNER_DPO_EMAIL,
+        is_authority=False,
+    )

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from core.errors import StaleEditError
 
 from .audit import audit_record
-from .models import Agency, Membership, Partnership, Project, User
+from .models import Agency, LocalAuthority, Membership, Partnership, Project, User
 
 PARTNERSHIP_FIELDS = ("name", "programme", "level", "description", "start_date")
 AGENCY_FIELDS = ("name", "agency_type", "contact_name", "email", "phone")
 PROJECT_FIELDS = ("name", "target_group", "description")
 # A person's details: the audit trail says that they changed, never what they were or became.
 PERSONAL_FIELDS = ("contact_name", "email", "phone")
+AUTHORITY_CONTACT_FIELDS = ("contact_email", "contact_phone", "postal_address", "dpo_email")
 
 
 def require_officer_of(actor: User, authority_id: int) -> None:
@@ -313,3 +314,30 @@ def project_set_active(*, actor: User, project: Project, active: bool) -> Projec
         authority=project.partnership.authority,
     )
     return project
+
+
+@transaction.atomic
+def authority_contact_update(*, actor: User, **fields: Any) -> LocalAuthority:
+    """An officer changes the contact details the statutory pages show for their authority.
+
+    The audit names the fields that changed, not their values (an address may be a person's).
+    """
+    authority_id = _require_officer(actor)
+    authority = LocalAuthority.objects.select_for_update().get(pk=authority_id)
+    for name in fields:
+        if name not in AUTHORITY_CONTACT_FIELDS:
+            raise ValueError(f"Not editable: {name}")
+    changed = sorted(name for name, value in fields.items() if getattr(authority, name) != value)
+    for name, value in fields.items():
+        setattr(authority, name, value)
+    authority.full_clean()
+    authority.save(update_fields=[*AUTHORITY_CONTACT_FIELDS])
+    if changed:
+        audit_record(
+            actor=actor,
+            action="authority.contact_updated",
+            obj=authority,
+            authority=authority,
+            data={"fields": changed},
+        )
+    return authority

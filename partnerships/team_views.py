@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.pages import apply_service_errors, form_page, page_of
 
 from . import account_invitations, selectors, team
+from .audit import audit_action_label, audit_object_type_label
 from .forms import (
     AccessForm,
     AuditFilterForm,
@@ -240,7 +241,13 @@ def _audit_page(
     )
     labels = selectors.audit_object_labels(list(page.object_list), authority_id_of(request.user))
     rows = [
-        {"event": e, "label": labels.get((e.object_type, e.object_id))} for e in page.object_list
+        {
+            "event": e,
+            "label": labels.get((e.object_type, e.object_id)),
+            "action": audit_action_label(e.action),
+            "object_type": audit_object_type_label(e.object_type),
+        }
+        for e in page.object_list
     ]
     return render(
         request,

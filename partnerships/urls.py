@@ -55,6 +55,8 @@ urlpatterns = [
         team_views.invitation_accept,
         name="invitation_accept",
     ),
+    # The authority's own settings: its contact details on the statutory pages (officers).
+    path("authority/settings/", views.authority_settings, name="authority_settings"),
     # The audit trail (officers).
     path("audit/", team_views.audit_authority, name="audit_authority"),
     path("partnerships/<int:pk>/audit/", team_views.audit_partnership, name="audit_partnership"),

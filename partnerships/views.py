@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,13 +22,14 @@ from .forms import (
     AgencyFilterForm,
     AgencyForm,
     AgencyImportForm,
+    AuthorityContactForm,
     MembershipAddForm,
     MembershipEditForm,
     PartnershipFilterForm,
     PartnershipForm,
     ProjectForm,
 )
-from .models import Role
+from .models import LocalAuthority, Role
 from .permissions import SignedInRequest, authority_id_of, officer_required, reader_required
 
 IMPORT_SESSION_KEY = "agency_import_csv"
@@ -384,3 +385,32 @@ def agency_import_template(request: SignedInRequest) -> HttpResponse:
     response = HttpResponse(agency_csv_template(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="agencies-template.csv"'
     return response
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def authority_settings(request: SignedInRequest) -> HttpResponse:
+    """The authority's contact details, as the statutory pages show them to partners."""
+    authority = get_object_or_404(LocalAuthority, pk=authority_id_of(request.user))
+    form = AuthorityContactForm(request.POST or None, instance=authority)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.authority_contact_update(
+                actor=request.user,
+                **{name: form.cleaned_data[name] for name in AuthorityContactForm.Meta.fields},
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Contact details saved."))
+            return redirect("partnerships:authority_settings")
+    return form_page(
+        request,
+        form,
+        title=_("Settings of %(authority)s") % {"authority": authority.name},
+        back_url=reverse("home"),
+        intro=_(
+            "These details appear on the accessibility statement, the privacy notice and the "
+            "cookies page that your partners and colleagues see."
+        ),
+    )

@@ -201,6 +201,18 @@ class Round(models.Model):
         return not self.is_closed(today)
 
 
+class DeliveryStatus(models.TextChoices):
+    """What GOV.UK Notify says became of an e-mail (its own status names), and "rejected" for
+    one Notify refused to take (a 400: a bad address or template), which is never retried."""
+
+    SENDING = "sending", _("Sending")
+    DELIVERED = "delivered", _("Delivered")
+    PERMANENT_FAILURE = "permanent-failure", _("Address bounced")
+    TEMPORARY_FAILURE = "temporary-failure", _("Inbox unavailable")
+    TECHNICAL_FAILURE = "technical-failure", _("Not sent: technical failure")
+    REJECTED = "rejected", _("Not accepted")
+
+
 class Invitation(models.Model):
     """One person's invitation. The link's token is never stored: only its SHA-256."""
 
@@ -216,6 +228,14 @@ class Invitation(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # GOV.UK Notify (EMAIL_CHANNEL=notify): the last e-mail's notification and what became of
+    # it, from Notify's answer and its delivery-status callbacks. Blank on the other channels.
+    notify_id = models.CharField(max_length=36, blank=True, db_index=True)
+    delivery_status = models.CharField(
+        _("delivery"), max_length=20, choices=DeliveryStatus.choices, blank=True
+    )
+    delivery_detail = models.CharField(max_length=300, blank=True)
+    delivery_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["agency__name", "name"]

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.models import Agency, Project, User
+from partnerships.models import Agency, LocalAuthority, Project, User
 from partnerships.selectors import partnerships_visible_to
 
 from .anonymity import round_shows_group
@@ -269,3 +269,15 @@ def round_response_for_user(user: User, round_pk: int, pk: int) -> Response:
     response = get_object_or_404(responses.select_related("agency"), pk=pk)
     response.round = survey_round
     return response
+
+
+def visitor_authority(user: User, invitation_id: int | None) -> LocalAuthority | None:
+    """The authority a visitor belongs to: a signed-in person's own, else that of the round
+    whose invitation link this browser's session holds, else none."""
+    if user.is_authenticated and user.authority_id is not None:
+        return LocalAuthority.objects.filter(pk=user.authority_id).first()
+    if invitation_id is None:
+        return None
+    return LocalAuthority.objects.filter(
+        partnerships__projects__rounds__invitations__pk=invitation_id
+    ).first()

@@ -30,6 +30,7 @@ from .emails import invitation_email
 from .models import (
     DEFAULT_MIN_GROUP_SIZE,
     Answer,
+    DeliveryStatus,
     Instrument,
     Invitation,
     Question,
@@ -301,10 +302,18 @@ def _enqueue_emails(messages: list[tuple[int, dict[str, Any]]], *, reminder: boo
     and the officer, or the next automatic reminder, can send it again."""
 
     def send_all() -> None:
+        # Imported here: the tasks module imports this one.
+        from core.notify import notify_enabled
+
+        from .tasks import send_invitation_email
+
         failed = []
         for invitation_id, message in messages:
             try:
-                send_email.delay(**message)
+                if notify_enabled():  # the task fills Notify's template from the invitation
+                    send_invitation_email.delay(invitation_id, reminder)
+                else:
+                    send_email.delay(**message)
             except Exception:  # the broker is down
                 logger.warning("could not queue an invitation e-mail", exc_info=True)
                 failed.append(invitation_id)
@@ -366,9 +375,11 @@ def round_send_unsent(*, actor: User, survey_round: Round) -> int:
 
 
 def reminders_due(survey_round: Round) -> list[Invitation]:
+    """Everyone invited who has not submitted, except addresses that bounced (Notify)."""
     return list(
         survey_round.invitations.filter(revoked_at__isnull=True, sent_at__isnull=False)
         .exclude(response__submitted_at__isnull=False)
+        .exclude(delivery_status=DeliveryStatus.PERMANENT_FAILURE)
         .select_related("round__project__partnership", "agency")
     )
 

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import correction_views, respond_views, views
+from . import correction_views, delivery_views, respond_views, views
 
 app_name = "surveys"
 
 urlpatterns = [
+    # GOV.UK Notify's delivery receipts (bearer token, no session).
+    path("notify/callback/", delivery_views.notify_callback, name="notify_callback"),
     path("questionnaires/", views.instrument_list, name="instrument_list"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("projects/<int:project_pk>/rounds/new/", views.round_create, name="round_create"),

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import StaleEditError
+from core.notify import notify_enabled
 from core.pages import apply_service_errors, form_page
 from partnerships import selectors as registry
 from partnerships.permissions import SignedInRequest, officer_required, reader_required
@@ -94,6 +95,8 @@ def round_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             "round": survey_round,
             "status": status,
             "status_labels": selectors.INVITATION_STATUS_LABELS,
+            "delivery_column": notify_enabled()
+            or any(invitation.delivery_status for invitation, _state in status.invitations),
         },
     )
 

@@ -107,3 +107,58 @@ def cast(db) -> Cast:
 def celery_broker_required() -> bool:
     """CI's real-services run sets this, so a worker test can never be silently skipped."""
     return os.environ.get("REQUIRE_CELERY_BROKER") == "1"
+
+
+NOTIFY_CALLBACK_TOKEN = "callback-token-0123456789abcdef"
+
+
+@pytest.fixture
+def notify(settings):
+    """EMAIL_CHANNEL=notify against the local Notify server (tests/notify_server.py)."""
+    from tests.notify_server import API_KEY, TEMPLATES, fake_notify
+
+    with fake_notify() as server:
+        settings.EMAIL_CHANNEL = "notify"
+        settings.NOTIFY_API_KEY = API_KEY
+        settings.NOTIFY_BASE_URL = server.base_url
+        settings.NOTIFY_TEMPLATES = dict(TEMPLATES)
+        settings.NOTIFY_CALLBACK_TOKEN = NOTIFY_CALLBACK_TOKEN
+        yield server
+
+
+@pytest.fixture(scope="session")
+def private_redis(tmp_path_factory):
+    """A Redis server of the test run's own on a free port of 127.0.0.1 (Debian's
+    redis-server, which `make test` and CI have), so no test touches a shared Redis. Its URL."""
+    import shutil
+    import subprocess
+
+    from tests.perf.served import free_port, wait_for_port
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is missing: apt-get install redis-server")
+    port, root = free_port(), tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(  # noqa: S603  # Debian's redis-server, fixed arguments
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(root),
+        ],
+        stdout=(root / "redis.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_port(port, 10)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -147,6 +147,17 @@ TABLE = [
     Row("oidc_start", (404,) * 6),
     Row("oidc_callback", (404,) * 6),
     Row("admin:index", (302, 302, 302, 302, 302, 200)),
+    # The statutory pages: everyone, signed in or not (respondents: tests/test_statutory_pages).
+    Row("accessibility", (200,) * 6),
+    Row("privacy", (200,) * 6),
+    Row("cookies", (200,) * 6),
+    Row("partnerships:authority_settings", OFFICER_ONLY),
+    Row(
+        "partnerships:authority_settings",
+        (302, 403, 403, 200, 200, 403),  # an empty post: the form again, for officers
+        method="post",
+        label="authority settings posted",
+    ),
     Row("partnerships:partnership_list", (302, 403, 200, 200, 200, 403)),
     Row("partnerships:partnership_create", OFFICER_ONLY),
     Row("partnerships:partnership_detail", READER_OWN_OBJECT, attr("partnership")),
@@ -256,6 +267,9 @@ TABLE = [
     Row("surveys:paper_entry_withdraw", OFFICER_OWN_OBJECT, args=paper_entry),
     Row("surveys:invitation_resend", POST_OWN_OBJECT, invitation, "post"),
     Row("surveys:invitation_revoke", POST_OWN_OBJECT, invitation, "post"),
+    # Notify's delivery callback: only its bearer token opens it, never a session or a role.
+    Row("surveys:notify_callback", (403,) * 6, method="post"),
+    Row("surveys:notify_callback", (405,) * 6, label="notify callback is POST only"),
     # The respondent pages: an unknown link is 404 for all; without a link, 403 for all.
     Row("surveys:respond_link", (404,) * 6, args=lambda cast: ["not-a-real-token"]),
     Row("surveys:respond_start", (403,) * 6),
@@ -432,3 +446,12 @@ def test_every_registry_url_is_in_the_table():
     assert len(api_patterns) == len(api_urlpatterns)  # the router adds no include()
     names |= {f"api:{p.name}" for p in api_patterns}
     assert names - {row.url_name for row in TABLE} == set()
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_health_endpoints_answer_everyone_alike(client, cast, path, role):
+    """Answered by core.health's middleware, not a URL pattern: the same for every caller."""
+    if role != "anonymous":
+        client.force_login(getattr(cast, USER_FOR_ROLE[role]))
+    assert client.get(path).status_code == 200

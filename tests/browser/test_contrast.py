@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from surveys.models import DeliveryStatus
 from tests import factories
 
 pytestmark = pytest.mark.browser
@@ -63,7 +64,7 @@ def _signed_in_page(new_page, live_server, user):
 
 
 def test_every_status_badge_and_button_label_can_be_read(
-    live_server, new_page, transactional_db, cast
+    live_server, new_page, axe, transactional_db, cast
 ):
     rnd = factories.survey_round(cast.project)
     now = timezone.now()
@@ -78,6 +79,11 @@ def test_every_status_badge_and_button_label_can_be_read(
         for field, value in fields.items():
             setattr(invitation, field, value)
         invitation.save()
+    # The e-mail delivery badges (GOV.UK Notify), one invitation in each state.
+    for status in DeliveryStatus:
+        invitation, _token = factories.invitation(rnd, cast.agency, name=f"delivery {status}")
+        invitation.sent_at, invitation.delivery_status = now, status
+        invitation.save()
     factories.submitted_response(rnd, cast.agency)
     page = _signed_in_page(new_page, live_server, cast.alice)
     page.goto(f"{live_server.url}/rounds/{rnd.pk}/")
@@ -86,6 +92,9 @@ def test_every_status_badge_and_button_label_can_be_read(
     buttons = page.eval_on_selector_all("main button, main .btn", MEASURE)
     seen = {badge["text"] for badge in badges}
     assert {"Submitted", "Sent", "Opened", "Revoked", "Not sent"} <= seen
+    assert {str(status.label) for status in DeliveryStatus} <= seen
     assert buttons
     faint = [m for m in badges + buttons if m["text"] and m["ratio"] < 4.5]
     assert faint == [], faint
+    axe.check(page)  # the page with its e-mail delivery column
+    assert axe.problems == []

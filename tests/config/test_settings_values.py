@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_SOURCE = (ROOT / "config" / "settings.py").read_text()
 
 # Every variable the settings read through the helpers, by kind, straight from the source.
-READS = re.findall(r"\benv(bool|int|float)\(\s*\"([A-Z0-9_]+)\"", SETTINGS_SOURCE)
+READS = re.findall(r"\benv(bool|int|float|date)\(\s*\"([A-Z0-9_]+)\"", SETTINGS_SOURCE)
 BOOLEANS = [name for kind, name in READS if kind == "bool"]
 NUMBERS = [name for kind, name in READS if kind in ("int", "float")]
 
@@ -147,3 +147,57 @@ def test_numbers_are_read_and_the_defaults_are_unchanged(tmp_path):
         "DEBUG": False,
         "HTTPS": True,
     }
+
+
+def test_a_date_must_be_written_yyyy_mm_dd_and_the_review_not_come_before_the_test(tmp_path):
+    results = _import_settings(
+        tmp_path,
+        [
+            ({"ACCESSIBILITY_TESTED_ON": "2/12/2026"}, []),
+            (
+                {"ACCESSIBILITY_TESTED_ON": "2026-12-02", "ACCESSIBILITY_REVIEW_ON": "2026-01-01"},
+                [],
+            ),
+            (
+                {"ACCESSIBILITY_TESTED_ON": "2026-11-03", "ACCESSIBILITY_REVIEW_ON": "2027-05-04"},
+                [],
+            ),
+        ],
+    )
+    assert results[0] == {
+        "error": "ImproperlyConfigured",
+        "message": "ACCESSIBILITY_TESTED_ON='2/12/2026' is not a date written YYYY-MM-DD.",
+    }
+    assert results[1]["error"] == "ImproperlyConfigured"
+    assert "ACCESSIBILITY_REVIEW_ON" in results[1]["message"]
+    assert results[2] == {"values": {}}
+
+
+def test_the_notify_channel_refuses_to_start_without_its_key_and_templates(tmp_path):
+    key = (
+        "lens-"
+        + "3a3e8f4c-7a52-4d8e-9d63-1b2c3d4e5f60"
+        + "-"
+        + "9b1c2d3e-4f50-4a6b-8c7d-e8f9a0b1c2d3"
+    )
+    templates = {
+        f"NOTIFY_TEMPLATE_{kind}": "11111111-1111-4111-8111-111111111111"
+        for kind in ("INVITATION", "REMINDER", "TEAM_INVITATION", "PASSWORD_RESET")
+    }
+    no_reset = {k: v for k, v in templates.items() if k != "NOTIFY_TEMPLATE_PASSWORD_RESET"}
+    results = _import_settings(
+        tmp_path,
+        [
+            ({"EMAIL_CHANNEL": "notfiy"}, []),
+            ({"EMAIL_CHANNEL": "notify", **templates}, []),
+            ({"EMAIL_CHANNEL": "notify", "NOTIFY_API_KEY": key, **no_reset}, []),
+            ({"EMAIL_CHANNEL": "notify", "NOTIFY_API_KEY": key, **templates}, ["EMAIL_CHANNEL"]),
+        ],
+    )
+    assert results[0]["error"] == "ImproperlyConfigured" and "notfiy" in results[0]["message"]
+    assert (
+        results[1]["error"] == "ImproperlyConfigured" and "NOTIFY_API_KEY" in results[1]["message"]
+    )
+    assert results[2]["error"] == "ImproperlyConfigured"
+    assert "missing: password_reset" in results[2]["message"]
+    assert results[3] == {"values": {"EMAIL_CHANNEL": "notify"}}

@@ -118,3 +118,23 @@ def test_the_partnership_page_links_to_its_trail_for_officers_only(client, cast)
             reverse("partnerships:partnership_detail", args=[cast.partnership.pk])
         ).content.decode()
     )
+
+
+def test_kinds_of_change_read_as_words_not_codes(client, cast):
+    services.agency_create(actor=cast.alice, name="A1", agency_type="police")
+    AuditEvent.objects.create(
+        authority=cast.authority,
+        actor=cast.alice,
+        action="future.kind",
+        object_type="partnerships.agency",
+        object_id="1",
+    )
+    client.force_login(cast.alice)
+    response = client.get(reverse("partnerships:audit_authority"))
+    page = response.content.decode()
+    assert "Agency added" in page
+    assert "agency.created" not in page.replace('value="agency.created"', "")
+    assert "Agency #" in page  # the kind of record, in words
+    assert "future.kind" in page  # a kind with no label yet is shown as its code, not hidden
+    choices = dict(response.context["filter_form"].fields["action"].choices)
+    assert choices["agency.created"] == "Agency added"

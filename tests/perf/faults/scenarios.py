@@ -403,9 +403,9 @@ def database_restarted(world: World) -> str:
     """PostgreSQL restarts under gunicorn (kept connections) and the worker.
 
     During the outage pages answer a 503 page and the API a JSON 503, both with Retry-After,
-    quickly; a scoring task that runs meanwhile fails and retries. Afterwards every request
-    succeeds at once (stale kept connections are replaced) and the retried task stores its
-    scorecard.
+    quickly, and /readyz a 503 naming the database within a second; a scoring task that runs
+    meanwhile fails and retries. Afterwards every request succeeds at once (stale kept
+    connections are replaced) and the retried task stores its scorecard.
     """
     from config.celery import app
 
@@ -419,6 +419,8 @@ def database_restarted(world: World) -> str:
     warm = [_get(world, "/", session)[0] for _ in range(6)]
     warm += [_get(world, api, token=world.api_token)[0] for _ in range(6)]
     check(set(warm) == {200}, f"before the restart: HTTP {warm}")
+    ready_before = _get(world, "/readyz")[0]
+    check(ready_before == 200, f"/readyz before the restart: HTTP {ready_before}")
 
     connection.close()
     world.stack.postgres.stop()
@@ -427,6 +429,7 @@ def database_restarted(world: World) -> str:
         app.send_task("reports.tasks.score_round_task", args=[survey_round.pk])
         page = _get(world, "/", session)
         api_reply = _get(world, api, token=world.api_token)
+        ready_status, _retry, ready_body, ready_seconds = _get(world, "/readyz")
         time.sleep(2)  # the scoring task runs into the outage and schedules a retry
     finally:
         world.stack.postgres.start()
@@ -445,6 +448,10 @@ def database_restarted(world: World) -> str:
         f"the API during the outage: HTTP {api_status}, {api_body[:120]!r}",
     )
     check(max(seconds, api_seconds) < 10, f"outage answers took {seconds:.1f}/{api_seconds:.1f} s")
+    check(
+        ready_status == 503 and '"database": "failed"' in ready_body and ready_seconds < 1,
+        f"/readyz during the outage: HTTP {ready_status} in {ready_seconds:.2f} s, {ready_body}",
+    )
     check(set(after) == {200}, f"after the restart: HTTP {after}")
     worker_log = (LOG_DIR / f"{world.worker_name}.log").read_text()
     retried = "Retry in" in worker_log and "OperationalError" in worker_log
@@ -453,7 +460,8 @@ def database_restarted(world: World) -> str:
     check(cards, "the retried scoring task stored no scorecard within 40 s")
     return (
         f"PostgreSQL down {outage:.1f} s: a page answered {status} with Retry-After {retry_after} "
-        f"in {seconds:.2f} s, the API {api_status} JSON in {api_seconds:.2f} s; a scoring task "
+        f"in {seconds:.2f} s, the API {api_status} JSON in {api_seconds:.2f} s, /readyz "
+        f"{ready_status} in {ready_seconds:.2f} s; a scoring task "
         f"sent meanwhile failed, retried and stored its scorecard; after the restart "
         f"{after.count(200)}/{len(after)} requests succeeded at once"
     )
