@@ -156,6 +156,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.languages.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -258,7 +259,20 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
+# Every language the product is written in; LANGUAGES_OFFERED picks those this deployment offers
+# (English always, it is the default). Only offered languages are ever chosen from a browser's
+# Accept-Language or a cookie, so a page never announces a language it is not written in.
+ALL_LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
+LANGUAGES_OFFERED = env.list("LANGUAGES_OFFERED", default=["en-gb", "cy"])
+_unknown_languages = set(LANGUAGES_OFFERED) - {code for code, _name in ALL_LANGUAGES}
+if _unknown_languages or LANGUAGE_CODE not in LANGUAGES_OFFERED:
+    raise ImproperlyConfigured(
+        f"LANGUAGES_OFFERED={','.join(LANGUAGES_OFFERED)!r}: list en-gb and, optionally, cy."
+    )
+LANGUAGES = [(code, name) for code, name in ALL_LANGUAGES if code in LANGUAGES_OFFERED]
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -388,6 +402,7 @@ RELIABILITY_DELAY_SECONDS = envint("RELIABILITY_DELAY_SECONDS", default=60)
 HTTPS = envbool("DJANGO_HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS

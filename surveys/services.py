@@ -18,8 +18,10 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.languages import message_in, welsh_offered
 from core.tasks import send_email
 from partnerships.audit import audit_record
 from partnerships.models import Agency, Project, User
@@ -54,6 +56,7 @@ def round_open(
     reporting_mode: str,
     introduction: str,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    introduction_cy: str = "",
 ) -> Round:
     require_officer_of(actor, project.partnership.authority_id)
     if closes_on < opens_on:
@@ -67,6 +70,7 @@ def round_open(
         reporting_mode=reporting_mode,
         min_group_size=min_group_size,
         introduction=introduction,
+        introduction_cy=introduction_cy,
         created_by=actor,
     )
     survey_round.full_clean()
@@ -106,10 +110,17 @@ def round_close(*, actor: User, survey_round: Round) -> Round:
     return locked
 
 
-def _new_invitation(survey_round: Round, agency: Agency, name: str, email: str) -> Invitation:
+def _new_invitation(
+    survey_round: Round, agency: Agency, name: str, email: str, language: str = ""
+) -> Invitation:
     link, _token = new_link()
     return Invitation(
-        round=survey_round, agency=agency, name=name, email=email.strip().lower(), **link
+        round=survey_round,
+        agency=agency,
+        name=name,
+        email=email.strip().lower(),
+        language=language,
+        **link,
     )
 
 
@@ -121,7 +132,7 @@ def invitation_link(invitation: Invitation) -> str:
 
 @transaction.atomic
 def invitation_add(
-    *, actor: User, survey_round: Round, agency: Agency, name: str, email: str
+    *, actor: User, survey_round: Round, agency: Agency, name: str, email: str, language: str = ""
 ) -> Invitation:
     partnership = survey_round.project.partnership
     require_officer_of(actor, partnership.authority_id)
@@ -129,7 +140,7 @@ def invitation_add(
         raise PermissionDenied(_("That agency belongs to another authority."))
     if survey_round.invitations.filter(email__iexact=email.strip()).exists():
         raise ValidationError({"email": _("This person is already invited to this round.")})
-    invitation = _new_invitation(survey_round, agency, name, email)
+    invitation = _new_invitation(survey_round, agency, name, email, language)
     invitation.full_clean()
     invitation.save()
     audit_record(
@@ -161,7 +172,13 @@ def invitations_add_from_memberships(
         if email in invited_emails:
             continue
         created.append(
-            _new_invitation(survey_round, agency, agency.contact_name or agency.name, email)
+            _new_invitation(
+                survey_round,
+                agency,
+                agency.contact_name or agency.name,
+                email,
+                agency.contact_language,
+            )
         )
         invited_emails.add(email)
     Invitation.objects.bulk_create(created)
@@ -177,6 +194,8 @@ def invitations_add_from_memberships(
 
 
 def _email_for(invitation: Invitation, *, reminder: bool) -> dict[str, Any]:
+    """The invitation (or reminder) in the invitee's recorded language; not known: one e-mail
+    in Welsh and English together (a version 1 questionnaire is in English, and says so)."""
     survey_round = invitation.round
     context = {
         "invitation": invitation,
@@ -184,15 +203,23 @@ def _email_for(invitation: Invitation, *, reminder: bool) -> dict[str, Any]:
         "partnership": survey_round.project.partnership,
         "link": invitation_link(invitation),
         "reminder": reminder,
+        "english_only": welsh_offered() and not survey_round.instrument.is_bilingual,
+        "either_language": welsh_offered() and survey_round.instrument.is_bilingual,
     }
-    subject = (
-        _("Reminder: %(title)s closes on %(date)s") if reminder else _("Your views on %(title)s")
-    ) % {"title": survey_round.title, "date": survey_round.closes_on.strftime("%d %B %Y")}
-    return {
-        "subject": subject,
-        "body": render_to_string("surveys/email/invitation.txt", context),
-        "to": [invitation.email],
-    }
+
+    def render() -> dict[str, Any]:
+        subject = (
+            _("Reminder: %(title)s closes on %(date)s")
+            if reminder
+            else _("Your views on %(title)s")
+        ) % {"title": survey_round.title, "date": date_format(survey_round.closes_on, "j F Y")}
+        return {
+            "subject": subject,
+            "body": render_to_string("surveys/email/invitation.txt", context),
+            "to": [invitation.email],
+        }
+
+    return message_in(invitation.language, render)
 
 
 def _enqueue_emails(messages: list[tuple[int, dict[str, Any]]], *, reminder: bool) -> None:
@@ -345,8 +372,9 @@ def invitation_open(*, token: str) -> Invitation:
     return invitation
 
 
-def response_start(*, invitation: Invitation) -> Response:
-    """The invitation's response, created on consent. Safe to call twice (two tabs)."""
+def response_start(*, invitation: Invitation, language: str = "") -> Response:
+    """The invitation's response, created on consent with the language the respondent chose.
+    Safe to call twice (two tabs)."""
     invitation_check(invitation, allow_submitted=True)
     try:
         with transaction.atomic():
@@ -356,6 +384,7 @@ def response_start(*, invitation: Invitation) -> Response:
                     "round_id": invitation.round_id,
                     "agency_id": invitation.agency_id,
                     "consented_at": timezone.now(),
+                    "language": language,
                 },
             )
     except IntegrityError:  # another tab created it between our read and insert
@@ -438,7 +467,7 @@ def response_submit(*, response: Response) -> Response:
     if missing:
         raise ValidationError(
             _("Answer every required question before you submit: %(q)s")
-            % {"q": ", ".join(q.section.title for q in missing)},
+            % {"q": ", ".join(q.section.local_title for q in missing)},
             code="incomplete",
         )
     locked.submitted_at = timezone.now()
