@@ -15,6 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 WELSH = "cy"
 ENGLISH = "en-gb"
@@ -50,17 +52,39 @@ def activate(request: HttpRequest, code: str) -> None:
     request.LANGUAGE_CODE = code
 
 
+def asked_for(request: HttpRequest) -> str | None:
+    """The offered language an Accept-Language header asks for, if it names one."""
+    header = request.headers.get("Accept-Language", "")
+    for code, _quality in parse_accept_lang_header(header):
+        if code == "*":
+            continue
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None
+
+
+def apply_preference(request: HttpRequest, user: Any) -> None:
+    """A signed-in person's stored preference beats the cookie and the browser's language; an
+    API client's explicit Accept-Language beats the preference (it asked for that language)."""
+    preferred = getattr(user, "language", "") if user and user.is_authenticated else ""
+    if not is_offered(preferred) or preferred == translation.get_language():
+        return
+    if request.path.startswith("/api/") and asked_for(request):
+        return
+    activate(request, preferred)
+
+
 class UserLanguageMiddleware:
-    """After authentication: a signed-in person's stored preference beats cookie and browser."""
+    """After authentication (sessions): the stored preference; token-authenticated API calls
+    get theirs from core.api.TokenAuthentication."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        preferred = getattr(user, "language", "") if user and user.is_authenticated else ""
-        if is_offered(preferred) and preferred != translation.get_language():
-            activate(request, preferred)
+        apply_preference(request, getattr(request, "user", None))
         return self.get_response(request)
 
 

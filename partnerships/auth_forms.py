@@ -1,4 +1,5 @@
-"""Password reset that sends its e-mail through Celery, after the request's transaction."""
+"""Password reset that sends its e-mail through Celery, after the request's transaction, in the
+person's chosen language (else the language of the page they asked from)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.db import transaction
 from django.template import loader
 
+from core.languages import current, language_of
 from core.tasks import send_email
 
 
@@ -19,6 +21,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
+        with language_of(getattr(context.get("user"), "language", "") or current()):
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
         transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, to=[to_email]))

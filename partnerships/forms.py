@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import FilterFormMixin
+from core.languages import welsh_offered
 
 from .models import Agency, AgencyType, Level, Membership, Partnership, Project, Role, User
 
@@ -69,10 +70,12 @@ class AgencyForm(AuthorityScopedForm):
 
     class Meta:
         model = Agency
-        fields = ["name", "agency_type", "contact_name", "email", "phone"]
+        fields = ["name", "agency_type", "contact_name", "email", "phone", "contact_language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not welsh_offered():
+            del self.fields["contact_language"]
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.helper = _helper(_("Save agency"))

@@ -175,7 +175,7 @@ def dashboard_fill(dashboard: ProjectDashboard) -> None:
         return
     # Only the shown round's questionnaire is read (its JSON is not small).
     current.instrument = Instrument.objects.get(pk=current.instrument_id)
-    dashboard.labels = dict(current.instrument.components)
+    dashboard.labels = dict(current.instrument.local_components)
     scorecard = scorecards.get(current.pk)
     if scorecard is None:
         return
@@ -228,11 +228,11 @@ def _fill_from_scorecard(dashboard: ProjectDashboard, data: dict, current: Round
     questions = {
         q.code: q
         for q in Question.objects.filter(instrument_id=current.instrument_id).only(
-            "code", "text", "type", "options", "dimension"
+            "code", "text", "text_cy", "type", "options", "dimension"
         )
     }
     ranking = next((q for q in questions.values() if q.type == QuestionType.RANKING), None)
-    options = ranking.options if ranking else []
+    options = ranking.local_options if ranking else []
     dashboard.outcomes = [
         {
             "code": o["code"],
@@ -248,13 +248,15 @@ def _fill_from_scorecard(dashboard: ProjectDashboard, data: dict, current: Round
     dashboard.discussion = [
         {
             **item,
-            "text": questions[item["code"]].text if item["code"] in questions else item["code"],
+            "text": (
+                questions[item["code"]].local_text if item["code"] in questions else item["code"]
+            ),
             "dimension_label": labels.get(item["dimension"], item["dimension"]),
             "means": [(names.get(k, k), v) for k, v in sorted(item["agency_means"].items())],
         }
         for item in data.get("divergent_items", [])
     ]
-    guidance = current.instrument.guidance or {}
+    guidance = current.instrument.local_guidance or {}
     scored = [(value, code) for code, _label, value in dashboard.components if value is not None]
     weakest = [code for _value, code in sorted(scored)[:WEAK_COMPONENTS_SHOWN]]
     dashboard.work_on = [(labels.get(c, c), guidance[c]) for c in weakest if c in guidance]

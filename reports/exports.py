@@ -11,7 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
+from core.languages import current, language_of
 from partnerships.models import User
 from surveys.anonymity import OTHER_AGENCIES, round_group_labels
 from surveys.answers import answer_value
@@ -31,6 +33,36 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+# The fixed columns' headers in the reader's language. Question, option and dimension codes
+# (aims_1, outcome_priorities.self_confidence, kendall_w) are identifiers, the same in English
+# and Welsh, so a file read in one language lines up with one read in the other.
+COLUMN_NAMES = {
+    "agency": pgettext_lazy("CSV column", "agency"),
+    "submitted_on": pgettext_lazy("CSV column", "submitted_on"),
+    "submitted_at": pgettext_lazy("CSV column", "submitted_at"),
+    "entered_on_paper": pgettext_lazy("CSV column", "entered_on_paper"),
+    "response": pgettext_lazy("CSV column", "response"),
+    "round": pgettext_lazy("CSV column", "round"),
+    "opens_on": pgettext_lazy("CSV column", "opens_on"),
+    "closes_on": pgettext_lazy("CSV column", "closes_on"),
+    "status": pgettext_lazy("CSV column", "status"),
+    "index": pgettext_lazy("CSV column", "index"),
+    "band": pgettext_lazy("CSV column", "band"),
+    "interval_low": pgettext_lazy("CSV column", "interval_low"),
+    "interval_high": pgettext_lazy("CSV column", "interval_high"),
+    "uncertain": pgettext_lazy("CSV column", "uncertain"),
+    "n_agencies": pgettext_lazy("CSV column", "n_agencies"),
+    "n_respondents": pgettext_lazy("CSV column", "n_respondents"),
+    "scoring_version": pgettext_lazy("CSV column", "scoring_version"),
+    "instrument_version": pgettext_lazy("CSV column", "instrument_version"),
+    "computed_at": pgettext_lazy("CSV column", "computed_at"),
+}
+
+
+def column_names(header: Iterable[str]) -> list[str]:
+    return [str(COLUMN_NAMES.get(name, name)) for name in header]
 
 
 class _Echo:
@@ -82,7 +114,7 @@ def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
         else:
             columns.append((q.pk, q.type, None))
             header.append(q.code)
-    yield header
+    yield column_names(header)
 
     submitted = Response.objects.filter(round=survey_round, submitted_at__isnull=False)
     names = dict(submitted.values_list("agency_id", "agency__name").distinct())
@@ -184,7 +216,7 @@ SCORE_HEADER = [
 
 def project_scores_rows(points: list[tuple[Round, dict[str, Any]]]) -> Iterator[list[Any]]:
     """One row per scored round of a project, from scorecards already made displayable."""
-    yield SCORE_HEADER
+    yield column_names(SCORE_HEADER)
     for rnd, data in points:
         dims = data.get("dimensions") or {}
         interval = data.get("interval") or [None, None]
@@ -220,7 +252,9 @@ def export_request(*, actor, kind: str) -> Export:
     """Record the request and queue the task once the row is committed."""
     from .tasks import build_export_task
 
-    export = Export.objects.create(requested_by=actor, authority_id=actor.authority_id, kind=kind)
+    export = Export.objects.create(
+        requested_by=actor, authority_id=actor.authority_id, kind=kind, language=current()
+    )
     transaction.on_commit(lambda: build_export_task.delay(export.pk))
     return export
 
@@ -256,12 +290,14 @@ def export_build(*, export_id: int) -> Export:
         covers_partnerships=sorted({partnership for _pk, partnership in projects}),
     )
     try:
-        # Only readers ask for the pack, and a reader always has an authority.
-        html = pdf.authority_pack_html(
-            authority_name=user.authority.name,  # type: ignore[union-attr]
-            sections=[dashboard_context(user, pk) for pk, _partnership in projects],
-            on_section=lambda n: Export.objects.filter(pk=export_id).update(progress=n),
-        )
+        # Only readers ask for the pack, and a reader always has an authority. It is written in
+        # the language of the page it was asked for from (the task has no request).
+        with language_of(export.language):
+            html = pdf.authority_pack_html(
+                authority_name=user.authority.name,  # type: ignore[union-attr]
+                sections=[dashboard_context(user, pk) for pk, _partnership in projects],
+                on_section=lambda n: Export.objects.filter(pk=export_id).update(progress=n),
+            )
         content = pdf.render_pdf(html)
     except Exception:
         Export.objects.filter(pk=export_id).update(

@@ -146,6 +146,8 @@ class Export(models.Model):
     # The ids of the partnerships whose projects the file holds, set when the build starts.
     covers_partnerships = models.JSONField(null=True, blank=True)
     kind = models.CharField(max_length=40)
+    # The language the pack is written in: the one its reader asked for it in.
+    language = models.CharField(max_length=10, blank=True)
     status = models.CharField(
         max_length=20, choices=ExportStatus.choices, default=ExportStatus.PENDING
     )

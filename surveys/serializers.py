@@ -12,6 +12,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.languages import ENGLISH, current
 from partnerships.models import Project
 from partnerships.serializers import ContactDataForOfficers
 
@@ -43,9 +44,14 @@ class QuestionSerializer(serializers.ModelSerializer):
             "reverse",
             "required",
             "text",
+            "help",
             "max_length",
             "options",
         ]
+        extra_kwargs = {
+            "text": {"source": "local_text", "help_text": "In the request's language."},
+            "help": {"source": "local_help", "help_text": "In the request's language."},
+        }
 
     @extend_schema_field(OptionSerializer(many=True))
     def get_options(self, question: Question) -> list[dict[str, Any]]:
@@ -56,17 +62,36 @@ class QuestionSerializer(serializers.ModelSerializer):
                 "label": o.get("label", ""),
                 "participant_defined": bool(o.get("participant_defined", False)),
             }
-            for o in question.options
+            for o in question.local_options
         ]
 
 
 class InstrumentSerializer(serializers.ModelSerializer):
     questions = QuestionSerializer(many=True, read_only=True)
     weights = serializers.DictField(child=serializers.FloatField(), read_only=True)
+    language = serializers.SerializerMethodField()
 
     class Meta:
         model = Instrument
-        fields = ["id", "code", "version", "title", "description", "weights", "questions"]
+        fields = [
+            "id",
+            "code",
+            "version",
+            "language",
+            "title",
+            "description",
+            "weights",
+            "questions",
+        ]
+        extra_kwargs = {
+            "title": {"source": "local_title"},
+            "description": {"source": "local_description"},
+        }
+
+    @extend_schema_field(serializers.CharField(help_text="The language of the texts."))
+    def get_language(self, instrument: Instrument) -> str:
+        """The texts' language: the request's, unless this version has no Welsh."""
+        return current() if instrument.is_bilingual else ENGLISH
 
 
 # --- Rounds ----------------------------------------------------------------------------------
