@@ -48,18 +48,18 @@ endef
 pdf-deps:
 	$(call install_missing,$(PDF_PACKAGES))
 
-# Translations: each locale/<lang>/LC_MESSAGES/django.po is compiled to its .mo (not committed)
+# Translations: each locale*/<lang>/LC_MESSAGES/django.po is compiled to its .mo (not committed)
 # whenever the .po is newer, so a fresh `make run` serves Welsh. msgfmt comes from gettext.
 I18N_PACKAGES := gettext
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po locale_vendor/*/LC_MESSAGES/*.po))
 
 i18n-deps:
 	$(call install_missing,$(I18N_PACKAGES))
 
 i18n: i18n-deps $(MO_FILES)
 
-locale/%.mo: locale/%.po
-	msgfmt --check-format --check-header -o $@ $<
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
 
 # After adding or changing strings: refresh the catalogue (new messages come in with an empty
 # msgstr, changed ones marked fuzzy), translate them, then `make i18n` (README, "Welsh").

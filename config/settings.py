@@ -273,7 +273,9 @@ LANGUAGES = [(code, name) for code, name in ALL_LANGUAGES if code in LANGUAGES_O
 LANGUAGE_COOKIE_NAME = "language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the product's own messages (makemessages writes there). locale_vendor/: Welsh for the
+# libraries' messages that come without it (DRF's API errors, some of Django's); lower priority.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -23,7 +23,7 @@ def pytest_sessionstart(session):
     """Compile a catalogue whose .mo is missing or older than its .po (`make i18n` does the
     same), so tests run straight after a translation change see it."""
     msgfmt = shutil.which("msgfmt") or "/usr/bin/msgfmt"  # Debian's gettext (make i18n-deps)
-    for po in Path(__file__).resolve().parent.parent.glob("locale/*/LC_MESSAGES/*.po"):
+    for po in Path(__file__).resolve().parent.parent.glob("locale*/*/LC_MESSAGES/*.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             subprocess.run([msgfmt, "--check-format", "-o", str(mo), str(po)], check=True)  # noqa: S603
