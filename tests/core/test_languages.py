@@ -144,7 +144,7 @@ def test_languages_offered_names_the_deployments_languages(tmp_path, value, expe
     variables = {"DJANGO_VAR_DIR": str(tmp_path)}
     if value is not None:
         variables["LANGUAGES_OFFERED"] = value
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 (our own interpreter and script)
         [sys.executable, "-c", SETTINGS_RUNNER, json.dumps(variables)],
         cwd=ROOT,
         capture_output=True,
