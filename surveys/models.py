@@ -120,7 +120,7 @@ class QuestionType(models.TextChoices):
 class Question(models.Model):
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField(help_text="Order within the whole instrument.")
+    position = models.PositiveSmallIntegerField(help_text=_("Order within the whole instrument."))
     code = models.SlugField(max_length=60)
     type = models.CharField(max_length=10, choices=QuestionType.choices)
     dimension = models.CharField(max_length=30, blank=True)
@@ -298,7 +298,7 @@ class Response(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The officer who keyed in a paper questionnaire.",
+        help_text=_("The officer who keyed in a paper questionnaire."),
     )
     consented_at = models.DateTimeField(null=True, blank=True)
     # The language the respondent chose on the consent page (paper entries: empty).

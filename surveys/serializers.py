@@ -88,7 +88,7 @@ class InstrumentSerializer(serializers.ModelSerializer):
             "description": {"source": "local_description"},
         }
 
-    @extend_schema_field(serializers.CharField(help_text="The language of the texts."))
+    @extend_schema_field(serializers.CharField(help_text=_("The language of the texts.")))
     def get_language(self, instrument: Instrument) -> str:
         """The texts' language: the request's, unless this version has no Welsh."""
         return current() if instrument.is_bilingual else ENGLISH
