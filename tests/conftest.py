@@ -47,6 +47,16 @@ def _plain_http(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request's language stays active in its thread afterwards; each test starts in English.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Rate-limit counters and lockouts must not leak from one test into the next.
     from django.core.cache import cache

@@ -147,7 +147,7 @@ def _literal_strings(node: ast.AST) -> list[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value] if WORD.search(node.value) else []
     if isinstance(node, ast.JoinedStr):
-        return ["".join(v.value for v in node.values if isinstance(v, ast.Constant))]
+        return ["".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))]
     if isinstance(node, ast.Dict):
         return [s for value in node.values for s in _literal_strings(value)]
     if isinstance(node, ast.List | ast.Tuple):

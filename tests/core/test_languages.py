@@ -34,6 +34,12 @@ def language_nav(response) -> str:
     return match.group(0)
 
 
+def _first_link(html: str) -> str:
+    match = re.search(r"<a [^>]*>.*?</a>", html, re.S)
+    assert match, "no link"
+    return match.group(0)
+
+
 def test_a_browser_asking_for_welsh_gets_a_page_written_in_welsh(client, db):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="cy")
     assert html_lang(page) == "cy"
@@ -60,12 +66,12 @@ def test_the_switch_follows_the_gov_uk_language_navigation_pattern(client, db):
     # The current language is marked, not linked.
     assert re.search(r'<li[^>]*aria-current="true"[^>]*>.*?English</li>', nav, re.S)
     # The other one is a link in its own language, saying where it leads in that language.
-    link = re.search(r"<a [^>]*>.*?</a>", nav, re.S).group(0)
+    link = _first_link(nav)
     assert 'lang="cy"' in link and 'hreflang="cy"' in link
     assert "Cymraeg" in link and "Newid yr iaith i&#x27;r Gymraeg" in link
     welsh = language_nav(client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="cy"))
     assert 'aria-label="Iaith"' in welsh
-    link = re.search(r"<a [^>]*>.*?</a>", welsh, re.S).group(0)
+    link = _first_link(welsh)
     assert 'lang="en-gb"' in link and 'hreflang="en-gb"' in link and "English" in link
 
 

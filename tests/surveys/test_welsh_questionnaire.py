@@ -4,6 +4,7 @@ language stored with the response, scoring, and the instrument API."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -35,7 +36,7 @@ def v2(db):
     return instruments[2]
 
 
-def _write(tmp_path, data) -> object:
+def _write(tmp_path: Path, data: dict) -> Path:
     path = tmp_path / "changed.yaml"
     data["version"] = 77
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
@@ -199,6 +200,7 @@ def test_answers_given_in_welsh_and_in_english_score_identically(client, cast, v
         "en-gb"
     }
     welsh_card, english_card = round_score(round_id=welsh.pk), round_score(round_id=english.pk)
+    assert welsh_card is not None and english_card is not None
     assert welsh_card.index is not None and welsh_card.n_respondents == 2
     assert (welsh_card.index, welsh_card.band) == (english_card.index, english_card.band)
     assert welsh_card.data["components"] == english_card.data["components"]
