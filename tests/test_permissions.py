@@ -101,6 +101,16 @@ TABLE = [
     Row("home", (302, 200, 200, 200, 200, 200)),
     Row("login", (200, 200, 200, 200, 200, 200)),
     Row("password_reset", (200, 200, 200, 200, 200, 200)),
+    # The language switch is open to everyone (it is in every page's header): it redirects back.
+    Row("language", (302, 302, 302, 302, 302, 302), args=lambda cast: ["cy"], label="language"),
+    Row(
+        "language",
+        (405, 405, 405, 405, 405, 405),
+        args=lambda cast: ["cy"],
+        method="post",
+        label="language_post",
+    ),
+    Row("language", (404, 404, 404, 404, 404, 404), args=lambda cast: ["fr"], label="language_fr"),
     Row("admin:index", (302, 302, 302, 302, 302, 200)),
     Row("partnerships:partnership_list", (302, 403, 200, 200, 200, 403)),
     Row("partnerships:partnership_create", OFFICER_ONLY),
@@ -249,7 +259,7 @@ def test_each_role_gets_the_expected_status(client, cast, row, role):
     assert response.status_code == expected, (
         f"{row.id} as {role}: got {response.status_code}, expected {expected}"
     )
-    if role == "anonymous" and expected == 302 and row.url_name != "admin:index":
+    if role == "anonymous" and expected == 302 and row.url_name not in ("admin:index", "language"):
         assert response["Location"].startswith(reverse("login"))
 
 
