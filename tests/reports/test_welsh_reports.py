@@ -71,7 +71,7 @@ def test_the_authority_pack_is_written_in_the_language_it_was_asked_for_in(
         client.post(reverse("reports:authority_pack_request"), HTTP_ACCEPT_LANGUAGE="cy")
     export = Export.objects.get()
     assert export.language == "cy"
-    text = _pdf_text(bytes(export.content))
+    text = _pdf_text(bytes(export.content or b""))
     assert "Cardiau sgorio partneriaethau: Northshire" in text
 
 
