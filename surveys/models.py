@@ -66,7 +66,7 @@ class Instrument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (v{self.version})"
+        return f"{self.local_title} (v{self.version})"
 
     @property
     def label(self) -> str:
