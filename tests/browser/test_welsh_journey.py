@@ -32,7 +32,9 @@ def test_a_welsh_partner_answers_in_welsh_from_a_bilingual_invitation(
         services.round_send_unsent(actor=cast.alice, survey_round=survey_round)
     (message,) = mail.outbox
     assert message.subject.startswith("Eich barn am Adolygiad / Your views on Adolygiad")
-    path = re.search(r"https?://[^/\s]+(/r/\S+/)", message.body).group(1)  # type: ignore[union-attr]
+    link = re.search(r"https?://[^/\s]+(/r/\S+/)", str(message.body))
+    assert link is not None
+    path = link.group(1)
 
     context = browser.new_context(locale="cy-GB")
     page = context.new_page()
