@@ -22,7 +22,8 @@ class Command(BaseCommand):
         rounds = seed_demo_rounds(
             authority=authority,
             officer=User.objects.get(username="officer"),
-            instrument=instrument_load_all()[0][0],
+            # The newest version: the bilingual one, so the demo reads in Welsh as in English.
+            instrument=max((i for i, _outcome in instrument_load_all()), key=lambda i: i.version),
         )
         for survey_round in rounds:
             round_score(round_id=survey_round.pk)
