@@ -143,3 +143,28 @@ def test_an_account_invitation_is_in_welsh_and_english(cast, django_capture_on_c
     body = message.body
     assert body.index("Helo,") < body.index("Hello,")
     assert "fel: Rheolwr." in body and "as: Manager." in body
+
+
+def test_the_api_records_an_invitees_and_a_contacts_language(cast, v2_round):
+    from tests.api import client_for
+
+    api = client_for(cast.alice)
+    created = api.post(
+        f"/api/v1/rounds/{v2_round.pk}/invitations/",
+        {"agency": cast.agency.pk, "name": "Kim", "email": "kim@example.org", "language": "cy"},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["language"] == "cy"
+    assert Invitation.objects.get(email="kim@example.org").language == "cy"
+    changed = api.patch(
+        f"/api/v1/agencies/{cast.agency.pk}/", {"contact_language": "cy"}, format="json"
+    )
+    assert changed.status_code == 200, changed.json()
+    cast.agency.refresh_from_db()
+    assert cast.agency.contact_language == "cy"
+    # Like the other contact details, officers only.
+    assert (
+        "contact_language"
+        not in client_for(cast.mo).get(f"/api/v1/agencies/{cast.agency.pk}/").json()
+    )
