@@ -479,4 +479,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the languages a person, a contact, an invitation or a response may record.
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "core.languages.LANGUAGE_CHOICES"},
 }

@@ -31,6 +31,12 @@ class OptionSerializer(serializers.Serializer):
 
 class QuestionSerializer(serializers.ModelSerializer):
     section = serializers.CharField(source="section.code", read_only=True)
+    text = serializers.CharField(
+        source="local_text", read_only=True, help_text=_("In the request's language.")
+    )
+    help = serializers.CharField(
+        source="local_help", read_only=True, help_text=_("In the request's language.")
+    )
     options = serializers.SerializerMethodField()
 
     class Meta:
@@ -48,10 +54,6 @@ class QuestionSerializer(serializers.ModelSerializer):
             "max_length",
             "options",
         ]
-        extra_kwargs = {
-            "text": {"source": "local_text", "help_text": "In the request's language."},
-            "help": {"source": "local_help", "help_text": "In the request's language."},
-        }
 
     @extend_schema_field(OptionSerializer(many=True))
     def get_options(self, question: Question) -> list[dict[str, Any]]:
@@ -70,6 +72,12 @@ class InstrumentSerializer(serializers.ModelSerializer):
     questions = QuestionSerializer(many=True, read_only=True)
     weights = serializers.DictField(child=serializers.FloatField(), read_only=True)
     language = serializers.SerializerMethodField()
+    title = serializers.CharField(
+        source="local_title", read_only=True, help_text=_("In the request's language.")
+    )
+    description = serializers.CharField(
+        source="local_description", read_only=True, help_text=_("In the request's language.")
+    )
 
     class Meta:
         model = Instrument
@@ -83,10 +91,6 @@ class InstrumentSerializer(serializers.ModelSerializer):
             "weights",
             "questions",
         ]
-        extra_kwargs = {
-            "title": {"source": "local_title"},
-            "description": {"source": "local_description"},
-        }
 
     @extend_schema_field(serializers.CharField(help_text=_("The language of the texts.")))
     def get_language(self, instrument: Instrument) -> str:
