@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-provider install install-dev pdf-deps system-deps lint format typecheck bench load worker clean
+.PHONY: run test test-provider install install-dev pdf-deps system-deps i18n i18n-deps messages lint format typecheck bench load worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,9 @@ $(VENV)/.installed-dev: pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed i18n
 
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev i18n
 
 run: install pdf-deps
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
@@ -35,7 +35,7 @@ run: install pdf-deps
 # System packages: Debian's Chromium for the browser tests (Playwright cannot download
 # browsers here) and Pango for WeasyPrint's PDFs. Installed only when missing.
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-TEST_PACKAGES := $(PDF_PACKAGES) chromium
+TEST_PACKAGES := $(PDF_PACKAGES) $(I18N_PACKAGES) chromium
 
 define install_missing
 	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -47,6 +47,25 @@ endef
 
 pdf-deps:
 	$(call install_missing,$(PDF_PACKAGES))
+
+# Translations: each locale*/<lang>/LC_MESSAGES/django.po is compiled to its .mo (not committed)
+# whenever the .po is newer, so a fresh `make run` serves Welsh. msgfmt comes from gettext.
+I18N_PACKAGES := gettext
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po locale_vendor/*/LC_MESSAGES/*.po))
+
+i18n-deps:
+	$(call install_missing,$(I18N_PACKAGES))
+
+i18n: i18n-deps $(MO_FILES)
+
+%.mo: %.po
+	msgfmt --check-format -o $@ $<
+
+# After adding or changing strings: refresh the catalogue (new messages come in with an empty
+# msgstr, changed ones marked fuzzy), translate them, then `make i18n` (README, "Welsh").
+messages: install-dev i18n-deps
+	$(BIN)/python manage.py makemessages -l cy --ignore=.venv --ignore=tests --ignore=var \
+	  --add-location=file --no-obsolete
 
 system-deps:
 	$(call install_missing,$(TEST_PACKAGES))

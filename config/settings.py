@@ -172,6 +172,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.languages.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -316,8 +317,23 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Every language the product is written in; LANGUAGES_OFFERED picks those this deployment offers
+# (English always, it is the default). Only offered languages are ever chosen from a browser's
+# Accept-Language or a cookie, so a page never announces a language it is not written in.
+ALL_LANGUAGES = [("en-gb", _("English")), ("cy", _("Welsh"))]
+LANGUAGES_OFFERED = env.list("LANGUAGES_OFFERED", default=["en-gb", "cy"])
+_unknown_languages = set(LANGUAGES_OFFERED) - {code for code, _name in ALL_LANGUAGES}
+if _unknown_languages or LANGUAGE_CODE not in LANGUAGES_OFFERED:
+    raise ImproperlyConfigured(
+        f"LANGUAGES_OFFERED={','.join(LANGUAGES_OFFERED)!r}: list en-gb and, optionally, cy."
+    )
+LANGUAGES = [(code, name) for code, name in ALL_LANGUAGES if code in LANGUAGES_OFFERED]
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# locale/: the product's own messages (makemessages writes there). locale_vendor/: Welsh for the
+# libraries' messages that come without it (DRF's API errors, some of Django's); lower priority.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -353,7 +369,7 @@ AGENCY_IMPORT_MAX_ROWS = envint("AGENCY_IMPORT_MAX_ROWS", default=500)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -516,6 +532,7 @@ RELIABILITY_DELAY_SECONDS = envint("RELIABILITY_DELAY_SECONDS", default=60)
 HTTPS = envbool("DJANGO_HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
@@ -590,4 +607,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the languages a person, a contact, an invitation or a response may record.
+    "ENUM_NAME_OVERRIDES": {"LanguageEnum": "core.languages.LANGUAGE_CHOICES"},
 }

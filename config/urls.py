@@ -4,12 +4,14 @@ from django.urls import include, path
 
 from config import statutory_views
 from config.api_urls import schema_urlpatterns
+from core import views as core_views
 from partnerships import sign_in_views
 from partnerships import views as partnership_views
 from partnerships.auth_forms import QueuedPasswordResetForm
 
 urlpatterns = [
     path("", partnership_views.home, name="home"),
+    path("language/<str:code>/", core_views.language_choose, name="language"),
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),

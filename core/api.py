@@ -9,9 +9,10 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.forms import BaseForm
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers, status
+from rest_framework import authentication, serializers, status
 from rest_framework.exceptions import APIException
 
+from . import languages
 from .errors import StaleEditError
 
 ID = r"\d+"  # a non-numeric id is a 404 from the router, never a query with a bad value
@@ -61,3 +62,14 @@ def form_errors(form: BaseForm, rename: Mapping[str, str] | None = None) -> dict
 def building_schema(view: Any) -> bool:
     """drf-spectacular instantiates views without a real request to build the schema."""
     return getattr(view, "swagger_fake_view", False)
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """DRF's token authentication, and then the person's stored language (the middleware can
+    only see session users: a token is read inside the view)."""
+
+    def authenticate(self, request: Any) -> Any:
+        result = super().authenticate(request)
+        if result is not None:
+            languages.apply_preference(request._request, result[0])
+        return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 
+from core.languages import message_in
 from core.tasks import send_email
 
 from .models import AccountInvitation
@@ -61,13 +63,19 @@ def queue_email(invitation: AccountInvitation, token: str) -> None:
         "hours": settings.ACCOUNT_INVITATION_HOURS,
         "expires_at": invitation.expires_at,
     }
-    subject = "".join(
-        loader.render_to_string("partnerships/email/account_invitation_subject.txt", context)
-        .strip()
-        .splitlines()
-    )
-    body = loader.render_to_string("partnerships/email/account_invitation.txt", context)
-    to = [invitation.email]
+
+    def render() -> dict[str, Any]:
+        context["role"] = invitation.get_role_display()  # in the language being rendered
+        subject = "".join(
+            loader.render_to_string("partnerships/email/account_invitation_subject.txt", context)
+            .strip()
+            .splitlines()
+        )
+        body = loader.render_to_string("partnerships/email/account_invitation.txt", context)
+        return {"subject": subject, "body": body, "to": [invitation.email]}
+
+    # The person has no account yet, so no language is known: Welsh and English together.
+    message = message_in(None, render)
     personalisation = {
         "authority": invitation.authority.name,
         "role": str(invitation.get_role_display()),
@@ -77,9 +85,7 @@ def queue_email(invitation: AccountInvitation, token: str) -> None:
     reference = f"account-invitation-{invitation.pk}"
     transaction.on_commit(
         lambda: send_email.delay(
-            subject=subject,
-            body=body,
-            to=to,
+            **message,
             notify_kind="team_invitation",
             personalisation=personalisation,
             reference=reference,

@@ -1,4 +1,5 @@
-"""Password reset that sends its e-mail through Celery, after the request's transaction."""
+"""Password reset that sends its e-mail through Celery, after the request's transaction, in the
+person's chosen language (else the language of the page they asked from)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.db import transaction
 from django.template import loader
 from django.urls import reverse
 
+from core.languages import current, language_of
 from core.tasks import send_email
 
 
@@ -20,8 +22,9 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
+        with language_of(getattr(context.get("user"), "language", "") or current()):
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
         path = reverse(
             "password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]}
         )

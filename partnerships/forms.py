@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.csv_import import csv_upload_clean
 from core.forms import FilterFormMixin
+from core.languages import welsh_offered
 
 from .audit import audit_action_label
 from .models import (
@@ -80,10 +81,12 @@ class AgencyForm(AuthorityScopedForm):
 
     class Meta:
         model = Agency
-        fields = ["name", "agency_type", "contact_name", "email", "phone"]
+        fields = ["name", "agency_type", "contact_name", "email", "phone", "contact_language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not welsh_offered():
+            del self.fields["contact_language"]
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.helper = _helper(_("Save agency"))

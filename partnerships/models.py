@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import LANGUAGE_CHOICES
+
 
 class LocalAuthority(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -62,6 +64,13 @@ class User(AbstractUser):
         _("sees the whole authority"),
         default=False,
         help_text=_("For managers: read every partnership, not only the assigned ones."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=LANGUAGE_CHOICES,
+        blank=True,
+        help_text=_("The language pages and e-mails are shown in; empty: the browser's."),
     )
     # Annotated: django-stubs cannot infer a many-to-many field to a model named by a string.
     assigned_partnerships: models.ManyToManyField[Partnership, Any] = models.ManyToManyField(
@@ -132,6 +141,13 @@ class Agency(TimestampedModel):
     agency_type = models.CharField(_("type"), max_length=30, choices=AgencyType.choices)
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_language = models.CharField(
+        _("contact's language"),
+        max_length=10,
+        choices=LANGUAGE_CHOICES,
+        blank=True,
+        help_text=_("Invitations go out in this language; not known: in Welsh and English."),
+    )
     phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
     active = models.BooleanField(_("active"), default=True)
 

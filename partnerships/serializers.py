@@ -30,7 +30,7 @@ class ContactDataForOfficers:
 
 
 class AgencySerializer(ContactDataForOfficers, serializers.ModelSerializer):
-    contact_fields = ("contact_name", "email", "phone")
+    contact_fields = ("contact_name", "email", "phone", "contact_language")
     n_partnerships = serializers.IntegerField(read_only=True, required=False)
 
     class Meta:
@@ -42,6 +42,7 @@ class AgencySerializer(ContactDataForOfficers, serializers.ModelSerializer):
             "contact_name",
             "email",
             "phone",
+            "contact_language",
             "active",
             "n_partnerships",
             "created_at",
@@ -52,6 +53,7 @@ class AgencySerializer(ContactDataForOfficers, serializers.ModelSerializer):
             "contact_name": {"help_text": OFFICERS_ONLY},
             "email": {"help_text": OFFICERS_ONLY},
             "phone": {"help_text": OFFICERS_ONLY},
+            "contact_language": {"help_text": OFFICERS_ONLY},
         }
         # The name is unique within an authority: the service checks it (full_clean), so the
         # serializer must not add a validator of its own that knows nothing of the authority.

@@ -18,10 +18,10 @@ from .audit import audit_record
 from .models import Agency, LocalAuthority, Membership, Partnership, Project, User
 
 PARTNERSHIP_FIELDS = ("name", "programme", "level", "description", "start_date")
-AGENCY_FIELDS = ("name", "agency_type", "contact_name", "email", "phone")
+AGENCY_FIELDS = ("name", "agency_type", "contact_name", "email", "phone", "contact_language")
 PROJECT_FIELDS = ("name", "target_group", "description")
 # A person's details: the audit trail says that they changed, never what they were or became.
-PERSONAL_FIELDS = ("contact_name", "email", "phone")
+PERSONAL_FIELDS = ("contact_name", "email", "phone", "contact_language")
 AUTHORITY_CONTACT_FIELDS = ("contact_email", "contact_phone", "postal_address", "dpo_email")
 
 

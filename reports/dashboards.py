@@ -185,7 +185,7 @@ def dashboard_fill(dashboard: ProjectDashboard, *, partner_agency_id: int | None
         return
     # Only the shown round's questionnaire is read (its JSON is not small).
     current.instrument = Instrument.objects.get(pk=current.instrument_id)
-    dashboard.labels = dict(current.instrument.components)
+    dashboard.labels = dict(current.instrument.local_components)
     scorecard = scorecards.get(current.pk)
     if scorecard is None:
         return
@@ -274,11 +274,11 @@ def _fill_from_scorecard(dashboard: ProjectDashboard, data: dict, current: Round
     questions = {
         q.code: q
         for q in Question.objects.filter(instrument_id=current.instrument_id).only(
-            "code", "text", "type", "options", "dimension"
+            "code", "text", "text_cy", "type", "options", "dimension"
         )
     }
     ranking = next((q for q in questions.values() if q.type == QuestionType.RANKING), None)
-    options = ranking.options if ranking else []
+    options = ranking.local_options if ranking else []
     dashboard.outcomes = [
         {
             "code": o["code"],
@@ -294,7 +294,9 @@ def _fill_from_scorecard(dashboard: ProjectDashboard, data: dict, current: Round
     dashboard.discussion = [
         {
             **item,
-            "text": questions[item["code"]].text if item["code"] in questions else item["code"],
+            "text": (
+                questions[item["code"]].local_text if item["code"] in questions else item["code"]
+            ),
             "dimension_label": labels.get(item["dimension"], item["dimension"]),
             "means": [(names.get(k, k), v) for k, v in sorted(item["agency_means"].items())],
         }
@@ -304,9 +306,8 @@ def _fill_from_scorecard(dashboard: ProjectDashboard, data: dict, current: Round
 
 
 def guidance_texts(instrument: Instrument) -> dict[str, Any]:
-    """The questionnaire's guidance in the reader's language: the Welsh texts once the
-    questionnaire carries them (issue 14 adds `local_guidance`), else the English."""
-    return getattr(instrument, "local_guidance", None) or instrument.guidance or {}
+    """The questionnaire's guidance in the reader's language (its Welsh texts where it has them)."""
+    return instrument.local_guidance or instrument.guidance or {}
 
 
 def _fill_guidance(dashboard: ProjectDashboard, data: dict, current: Round) -> None:

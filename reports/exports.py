@@ -12,8 +12,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import pgettext_lazy
 
 from core.csv_import import safe_cell
+from core.languages import current, language_of
 from partnerships.models import User
 from surveys.anonymity import OTHER_AGENCIES, round_group_labels
 from surveys.answers import DONT_KNOW, answer_value
@@ -24,6 +26,44 @@ from .models import Export, ExportStatus
 from .selectors import OTHER_AGENCIES_NAME
 
 logger = logging.getLogger(__name__)
+
+
+# The fixed columns' headers in the reader's language. Question, option and dimension codes
+# (aims_1, outcome_priorities.self_confidence, kendall_w) are identifiers, the same in English
+# and Welsh, so a file read in one language lines up with one read in the other.
+COLUMN_NAMES = {
+    "agency": pgettext_lazy("CSV column", "agency"),
+    "submitted_on": pgettext_lazy("CSV column", "submitted_on"),
+    "submitted_at": pgettext_lazy("CSV column", "submitted_at"),
+    "entered_on_paper": pgettext_lazy("CSV column", "entered_on_paper"),
+    "response": pgettext_lazy("CSV column", "response"),
+    "round": pgettext_lazy("CSV column", "round"),
+    "opens_on": pgettext_lazy("CSV column", "opens_on"),
+    "closes_on": pgettext_lazy("CSV column", "closes_on"),
+    "status": pgettext_lazy("CSV column", "status"),
+    "index": pgettext_lazy("CSV column", "index"),
+    "band": pgettext_lazy("CSV column", "band"),
+    "interval_low": pgettext_lazy("CSV column", "interval_low"),
+    "interval_high": pgettext_lazy("CSV column", "interval_high"),
+    "uncertain": pgettext_lazy("CSV column", "uncertain"),
+    "n_agencies": pgettext_lazy("CSV column", "n_agencies"),
+    "n_respondents": pgettext_lazy("CSV column", "n_respondents"),
+    "scoring_version": pgettext_lazy("CSV column", "scoring_version"),
+    "instrument_version": pgettext_lazy("CSV column", "instrument_version"),
+    "computed_at": pgettext_lazy("CSV column", "computed_at"),
+    "action_round": pgettext_lazy("CSV column", "action_round"),
+    "action": pgettext_lazy("CSV column", "action"),
+    "component": pgettext_lazy("CSV column", "component"),
+    "description": pgettext_lazy("CSV column", "description"),
+    "lead_agency": pgettext_lazy("CSV column", "lead_agency"),
+    "due_on": pgettext_lazy("CSV column", "due_on"),
+    "status_noted_on": pgettext_lazy("CSV column", "status_noted_on"),
+    "status_note": pgettext_lazy("CSV column", "status_note"),
+}
+
+
+def column_names(header: Iterable[str]) -> list[str]:
+    return [str(COLUMN_NAMES.get(name, name)) for name in header]
 
 
 class _Echo:
@@ -83,7 +123,7 @@ def round_responses_rows(survey_round: Round) -> Iterator[list[Any]]:
         else:
             columns.append((q.pk, q.type, None))
             header.append(q.code)
-    yield header
+    yield column_names(header)
 
     submitted = Response.objects.filter(round=survey_round, submitted_at__isnull=False)
     names = dict(submitted.values_list("agency_id", "agency__name").distinct())
@@ -215,7 +255,7 @@ def project_scores_rows(
     if not actions:
         return
     yield []
-    yield ACTION_HEADER
+    yield column_names(ACTION_HEADER)
     for action in actions:
         latest = list(action.updates.all())[-1:]
         yield [
@@ -232,7 +272,7 @@ def project_scores_rows(
 
 
 def _score_rows(points: list[tuple[Round, dict[str, Any]]]) -> Iterator[list[Any]]:
-    yield SCORE_HEADER
+    yield column_names(SCORE_HEADER)
     for rnd, data in points:
         dims = data.get("dimensions") or {}
         interval = data.get("interval") or [None, None]
@@ -276,6 +316,7 @@ def export_request(*, actor, kind: str, survey_round: Round | None = None) -> Ex
         survey_round=survey_round,
         # A workshop pack holds one partnership: readable while its requester still reads it.
         covers_partnerships=[survey_round.project.partnership_id] if survey_round else None,
+        language=current(),
     )
     transaction.on_commit(lambda: build_export_task.delay(export.pk))
     return export
@@ -314,12 +355,14 @@ def export_build(*, export_id: int) -> Export:
         covers_partnerships=sorted({partnership for _pk, partnership in projects}),
     )
     try:
-        # Only readers ask for the pack, and a reader always has an authority.
-        html = pdf.authority_pack_html(
-            authority_name=user.authority.name,  # type: ignore[union-attr]
-            sections=[dashboard_context(user, pk) for pk, _partnership in projects],
-            on_section=lambda n: Export.objects.filter(pk=export_id).update(progress=n),
-        )
+        # Only readers ask for the pack, and a reader always has an authority. It is written in
+        # the language of the page it was asked for from (the task has no request).
+        with language_of(export.language):
+            html = pdf.authority_pack_html(
+                authority_name=user.authority.name,  # type: ignore[union-attr]
+                sections=[dashboard_context(user, pk) for pk, _partnership in projects],
+                on_section=lambda n: Export.objects.filter(pk=export_id).update(progress=n),
+            )
         content = pdf.render_pdf(html)
     except Exception:
         Export.objects.filter(pk=export_id).update(

@@ -8,6 +8,7 @@ reports.scoring before any question is stored.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,91 @@ def _check(condition: bool, message: str) -> None:
         raise InstrumentDefinitionError(message)
 
 
+# The keys whose text a respondent or reader sees, and the mappings of such texts: in a
+# bilingual file each has a Welsh sibling, `text_cy` beside `text`, `components_cy` beside
+# `components` (same keys). Any other key with a `_cy` sibling is held to the same rule.
+TEXT_KEYS = frozenset(
+    {"title", "description", "text", "help", "intro", "label", "intro_attributed",
+     "intro_anonymous", "name", "summary", "prompt"}
+)  # fmt: skip
+TEXT_MAPPINGS = frozenset({"components", "guidance"})
+WELSH = "_cy"
+
+
+def is_bilingual(data: Any) -> bool:
+    """Does the file carry Welsh anywhere (then it must carry it everywhere)?"""
+    if isinstance(data, dict):
+        return any(str(k).endswith(WELSH) or is_bilingual(v) for k, v in data.items())
+    if isinstance(data, list):
+        return any(is_bilingual(v) for v in data)
+    return False
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(re.findall(r"\{[a-z_]+\}", text))
+
+
+def _same_shape(english: Any, welsh: Any, where: str) -> None:
+    """A Welsh mapping (or text) with exactly the English one's keys and a text for each."""
+    if isinstance(english, dict):
+        _check(isinstance(welsh, dict), f"{where}: the Welsh must be a mapping like the English")
+        missing, extra = sorted(set(english) - set(welsh)), sorted(set(welsh) - set(english))
+        _check(
+            not missing and not extra,
+            f"{where}: Welsh keys differ from the English (missing {missing}, extra {extra})",
+        )
+        for key, value in english.items():
+            _same_shape(value, welsh[key], f"{where}.{key}")
+    elif isinstance(english, list):
+        _check(
+            isinstance(welsh, list) and len(welsh) == len(english),
+            f"{where}: the Welsh list must have as many entries as the English",
+        )
+        for i, (e, w) in enumerate(zip(english, welsh, strict=True)):
+            _same_shape(e, w, f"{where}[{i}]")
+    elif isinstance(english, str):
+        _check(isinstance(welsh, str), f"{where}: the Welsh must be a text")
+        if english.strip():
+            _check(bool(welsh.strip()), f"{where}: no Welsh text")
+        _check(
+            _placeholders(english) == _placeholders(welsh),
+            f"{where}: the Welsh must keep the placeholders {_placeholders(english)}",
+        )
+    else:
+        _check(english == welsh, f"{where}: a value that is not text must be the same in Welsh")
+
+
+def validate_welsh(node: Any, where: str = "") -> None:
+    """Every text of a bilingual file has its Welsh sibling, and no Welsh is left orphaned."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            validate_welsh(item, f"{where}[{i}]")
+        return
+    if not isinstance(node, dict):
+        return
+    label = f"{where}.{node['code']}" if "code" in node else where
+    for key, value in node.items():
+        key = str(key)
+        if key.endswith(WELSH):
+            english_key = key.removesuffix(WELSH)
+            _check(english_key in node, f"{label}: {key} has no {english_key} beside it")
+            continue
+        translatable = key in TEXT_KEYS or key in TEXT_MAPPINGS or f"{key}{WELSH}" in node
+        if translatable and isinstance(value, str | dict) and value:
+            _check(
+                f"{key}{WELSH}" in node, f"{label or 'top level'}: {key} has no Welsh ({key}_cy)"
+            )
+            _same_shape(value, node[f"{key}{WELSH}"], f"{label}.{key}_cy".lstrip("."))
+        elif isinstance(value, dict | list):
+            validate_welsh(value, f"{label}.{key}".lstrip("."))
+
+
 def validate_definition(data: dict[str, Any]) -> None:
     """Refuse a definition the scoring engine or the respondent pages could not use."""
     for key in ("code", "version", "title", "weights", "sections"):
         _check(key in data, f"missing top-level key {key!r}")
+    if is_bilingual(data):
+        validate_welsh(data)
     codes: set[str] = set()
     likert: list[scoring.Item] = []
     ranking_options: list[scoring.RankingOption] = []
@@ -120,7 +202,30 @@ def _instrument_fields(data: dict[str, Any]) -> dict[str, Any]:
         "thresholds": data.get("thresholds", {}),
         "intro_attributed": data.get("intro_attributed", ""),
         "intro_anonymous": data.get("intro_anonymous", ""),
+        "title_cy": data.get("title_cy", ""),
+        "description_cy": data.get("description_cy", ""),
+        "components_cy": data.get("components_cy", {}),
+        "guidance_cy": data.get("guidance_cy", {}),
+        "intro_attributed_cy": data.get("intro_attributed_cy", ""),
+        "intro_anonymous_cy": data.get("intro_anonymous_cy", ""),
     }
+
+
+def _option(o: dict[str, Any]) -> dict[str, Any]:
+    option = {
+        "code": o["code"],
+        "label": o["label"],
+        "participant_defined": bool(o.get("participant_defined", False)),
+    }
+    if o.get("label_cy"):
+        option["label_cy"] = o["label_cy"]
+    # Only where the file has one (the levels of working relationships), so versions without
+    # descriptions stay as stored.
+    if "description" in o:
+        option["description"] = o["description"]
+    if o.get("description_cy"):
+        option["description_cy"] = o["description_cy"]
+    return option
 
 
 def _sections(data: dict[str, Any]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
@@ -142,21 +247,15 @@ def _sections(data: dict[str, Any]) -> list[tuple[dict[str, Any], list[dict[str,
                     "help": q.get("help") or "",
                     "required": bool(q.get("required", False)),
                     "max_length": q.get("max_length"),
-                    "options": [
-                        {
-                            "code": o["code"],
-                            "label": o["label"],
-                            "participant_defined": bool(o.get("participant_defined", False)),
-                            # Only where the file has one (the levels of working
-                            # relationships), so versions without descriptions stay as stored.
-                            **({"description": o["description"]} if "description" in o else {}),
-                        }
-                        for o in q.get("options", [])
-                    ],
+                    "text_cy": q.get("text_cy") or "",
+                    "help_cy": q.get("help_cy") or "",
+                    "options": [_option(o) for o in q.get("options", [])],
                 }
             )
         section = {"position": s_index, "code": s["code"], "title": s["title"]}
         section["intro"] = s.get("intro", "")
+        section["title_cy"] = s.get("title_cy", "")
+        section["intro_cy"] = s.get("intro_cy", "")
         rows.append((section, questions))
     return rows
 
@@ -168,7 +267,14 @@ def _stored_as(instrument: Instrument, data: dict[str, Any]) -> bool:
         return False
     expected = _sections(data)
     sections = [
-        {"position": s.position, "code": s.code, "title": s.title, "intro": s.intro}
+        {
+            "position": s.position,
+            "code": s.code,
+            "title": s.title,
+            "intro": s.intro,
+            "title_cy": s.title_cy,
+            "intro_cy": s.intro_cy,
+        }
         for s in instrument.sections.order_by("position")
     ]
     if sections != [section for section, _questions in expected]:

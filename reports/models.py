@@ -153,6 +153,8 @@ class Export(models.Model):
     survey_round = models.ForeignKey(
         "surveys.Round", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # The language the pack is written in: the one its reader asked for it in.
+    language = models.CharField(max_length=10, blank=True)
     status = models.CharField(
         max_length=20, choices=ExportStatus.choices, default=ExportStatus.PENDING
     )

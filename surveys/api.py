@@ -171,7 +171,12 @@ class RoundInvitations(ServiceErrors, generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         form = InvitationForm(
-            {"agency": data["agency_id"], "name": data["name"], "email": data["email"]},
+            {
+                "agency": data["agency_id"],
+                "name": data["name"],
+                "email": data["email"],
+                "language": data.get("language", ""),
+            },
             survey_round=survey_round,
         )
         if not form.is_valid():

@@ -239,7 +239,7 @@ def seed_demo_rounds(*, authority, officer, instrument: Instrument) -> list[Roun
                 answers = []
                 for q in questions:
                     if q.type == QuestionType.LIKERT:
-                        value = _likert(rng, levels[q.dimension] + shift, q.reverse)
+                        value = _likert(rng, levels.get(q.dimension, 3.0) + shift, q.reverse)
                         answers.append(
                             Answer(
                                 response=response, question=q, value=value, dont_know=value is None

@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from core.languages import BILINGUAL_DIVIDER, languages_for, welsh_offered
 
 from .models import Round
 
@@ -31,7 +35,7 @@ def invitation_email(
     partnership = survey_round.project.partnership
     subject = (
         _("Reminder: %(title)s closes on %(date)s") if reminder else _("Your views on %(title)s")
-    ) % {"title": survey_round.title, "date": survey_round.closes_on.strftime("%d %B %Y")}
+    ) % {"title": survey_round.title, "date": date_format(survey_round.closes_on, "j F Y")}
     context = {
         "name": name,
         "round": survey_round,
@@ -41,6 +45,9 @@ def invitation_email(
         "link": link,
         "reminder": reminder,
         "subject": subject,
+        # A version 1 questionnaire is in English only, and the e-mail says so.
+        "english_only": welsh_offered() and not survey_round.instrument.is_bilingual,
+        "either_language": welsh_offered() and survey_round.instrument.is_bilingual,
     }
     return InvitationEmail(
         subject=subject,
@@ -48,6 +55,35 @@ def invitation_email(
         # keep render_to_string's "safe" mark, or a page showing it would not escape it.
         body=str.__str__(render_to_string("surveys/email/invitation.txt", context)),
         html_body=render_to_string("surveys/email/invitation.html", context),
+    )
+
+
+def invitation_email_in(
+    language: str | None, survey_round: Round, *, name: str, link: str, reminder: bool
+) -> InvitationEmail:
+    """The e-mail in the invitee's recorded language; not known: one e-mail with every offered
+    language, Welsh first (the subjects joined, the bodies one after the other, each part of
+    the HTML marked with its own `lang` so a screen reader speaks it right)."""
+    parts = []
+    for code in languages_for(language):
+        with translation.override(code):
+            email = invitation_email(survey_round, name=name, link=link, reminder=reminder)
+        parts.append((code, email))
+    if len(parts) == 1:
+        return parts[0][1]
+    subject = " / ".join(email.subject for _code, email in parts)
+    html_body = render_to_string(
+        "surveys/email/invitation_bilingual.html",
+        {
+            "lang": parts[0][0],
+            "subject": subject,
+            "parts": [(code, html_body_content(email.html_body)) for code, email in parts],
+        },
+    )
+    return InvitationEmail(
+        subject=subject,
+        body=BILINGUAL_DIVIDER.join(email.body.strip() for _code, email in parts) + "\n",
+        html_body=html_body,
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.csv_import import csv_upload_clean
+from core.languages import LANGUAGE_CHOICES, NATIVE_NAMES, welsh_offered
 from partnerships.models import Agency
 
 from .answers import DONT_KNOW, stored_answer_value
@@ -76,12 +77,14 @@ class RoundForm(forms.ModelForm):
             "reporting_mode",
             "min_group_size",
             "introduction",
+            "introduction_cy",
         ]
         widgets = {
             "opens_on": DateInput,
             "closes_on": DateInput,
             "reporting_mode": forms.RadioSelect,
             "introduction": forms.Textarea(attrs={"rows": 5}),
+            "introduction_cy": forms.Textarea(attrs={"rows": 5}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -94,6 +97,13 @@ class RoundForm(forms.ModelForm):
             "to agencies or anonymous. Leave empty to use the questionnaire's default text."
         )
         self.fields["introduction"].required = False
+        if welsh_offered():
+            self.fields["introduction_cy"].help_text = _(
+                "Shown to respondents who answer in Welsh. Leave empty to use the "
+                "questionnaire's Welsh default text (when you kept its English default)."
+            )
+        else:
+            del self.fields["introduction_cy"]
         self.helper = _helper(_("Open the round"))
 
     def clean(self) -> dict[str, Any]:
@@ -204,9 +214,16 @@ class InvitationForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Agency"), queryset=Agency.objects.none())
     name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("E-mail address"))
+    language = forms.ChoiceField(
+        label=_("Language of their e-mails"),
+        choices=[("", _("Not known: Welsh and English together")), *LANGUAGE_CHOICES],
+        required=False,
+    )
 
     def __init__(self, *args, survey_round: Round, **kwargs):
         super().__init__(*args, **kwargs)
+        if not welsh_offered():
+            del self.fields["language"]
         partnership = survey_round.project.partnership
         agency = cast(forms.ModelChoiceField, self.fields["agency"])
         agency.queryset = Agency.objects.filter(
@@ -224,6 +241,24 @@ class ConsentForm(forms.Form):
         label=_("I have read this and I agree to take part"),
         error_messages={"required": _("Tick the box to say you agree to take part")},
     )
+    language = forms.ChoiceField(
+        label=_("Which language do you want to answer in?"),
+        choices=[],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, languages: list[str], current: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["language"])
+        # Each language named in itself, as the language switch shows it.
+        field.choices = [(code, NATIVE_NAMES[code]) for code in languages]
+        field.initial = current
+        if len(languages) < 2:
+            del self.fields["language"]
+
+    def chosen_language(self, default: str) -> str:
+        return self.cleaned_data.get("language") or default
 
 
 def _rank_field_name(question: Question, option_code: str) -> str:
@@ -256,8 +291,8 @@ class QuestionnaireForm(forms.Form):
         saved = stored_answer_value(question.type, answer)
         if question.type == QuestionType.LIKERT:
             field = forms.ChoiceField(
-                label=question.text,
-                help_text=question.help,
+                label=question.local_text,
+                help_text=question.local_help,
                 choices=LIKERT_CHOICES,
                 required=required,
                 widget=forms.RadioSelect,
@@ -267,9 +302,9 @@ class QuestionnaireForm(forms.Form):
             self.fields[question.code] = field
         elif question.type == QuestionType.CHOICE:
             field = forms.ChoiceField(
-                label=question.text,
-                help_text=question.help,
-                choices=[(o["code"], o["label"]) for o in question.options],
+                label=question.local_text,
+                help_text=question.local_help,
+                choices=[(o["code"], o["label"]) for o in question.local_options],
                 required=required,
                 widget=forms.RadioSelect,
             )
@@ -279,8 +314,8 @@ class QuestionnaireForm(forms.Form):
         elif question.type == QuestionType.TEXT:
             limit = question.max_length or 2000
             text = forms.CharField(
-                label=question.text,
-                help_text=question.help,
+                label=question.local_text,
+                help_text=question.local_help,
                 required=required,
                 max_length=limit,
                 widget=forms.Textarea(attrs={"rows": 4}),
@@ -299,7 +334,7 @@ class QuestionnaireForm(forms.Form):
             n = len(question.options)
             choices = [("", _("Choose"))] + [(str(i), str(i)) for i in range(1, n + 1)]
             ranks = saved or {}
-            for option in question.options:
+            for option in question.local_options:
                 field = forms.TypedChoiceField(
                     label=option["label"],
                     choices=choices,

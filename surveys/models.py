@@ -9,7 +9,26 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.languages import LANGUAGE_CHOICES, in_welsh
 from partnerships.models import Agency, Project
+
+
+class Translated:
+    """`question.local_text`: the Welsh column (`text_cy`) while Welsh is the active language
+    and the Welsh text exists, else the English one. Instruments without Welsh (version 1)
+    simply show their English."""
+
+    def __init__(self, field: str):
+        self.field = field
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        if in_welsh():
+            welsh = getattr(obj, f"{self.field}_cy")
+            if welsh:
+                return welsh
+        return getattr(obj, self.field)
 
 
 class Instrument(models.Model):
@@ -27,6 +46,17 @@ class Instrument(models.Model):
     thresholds = models.JSONField(_("guidance thresholds"), default=dict, blank=True)
     intro_attributed = models.TextField(_("default introduction, attributed rounds"))
     intro_anonymous = models.TextField(_("default introduction, anonymous rounds"))
+    # The Welsh texts (empty for an instrument offered in English only, such as version 1).
+    title_cy = models.CharField(_("title (Welsh)"), max_length=200, blank=True)
+    description_cy = models.TextField(_("description (Welsh)"), blank=True)
+    components_cy = models.JSONField(_("component labels (Welsh)"), default=dict, blank=True)
+    guidance_cy = models.JSONField(_("what to work on (Welsh)"), default=dict, blank=True)
+    intro_attributed_cy = models.TextField(
+        _("default introduction, attributed rounds (Welsh)"), blank=True
+    )
+    intro_anonymous_cy = models.TextField(
+        _("default introduction, anonymous rounds (Welsh)"), blank=True
+    )
     definition_sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -39,11 +69,23 @@ class Instrument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} (v{self.version})"
+        return f"{self.local_title} (v{self.version})"
 
     @property
     def label(self) -> str:
         return f"{self.code} v{self.version}"
+
+    @property
+    def is_bilingual(self) -> bool:
+        """Has Welsh for every text (the loader refuses a file with only some of it)."""
+        return bool(self.title_cy)
+
+    local_title = Translated("title")
+    local_description = Translated("description")
+    local_components = Translated("components")
+    local_guidance = Translated("guidance")
+    local_intro_attributed = Translated("intro_attributed")
+    local_intro_anonymous = Translated("intro_anonymous")
 
 
 class Section(models.Model):
@@ -52,6 +94,11 @@ class Section(models.Model):
     code = models.SlugField(max_length=60)
     title = models.CharField(max_length=200)
     intro = models.TextField(blank=True)
+    title_cy = models.CharField(max_length=200, blank=True)
+    intro_cy = models.TextField(blank=True)
+
+    local_title = Translated("title")
+    local_intro = Translated("intro")
 
     class Meta:
         ordering = ["instrument", "position"]
@@ -78,16 +125,19 @@ class QuestionType(models.TextChoices):
 class Question(models.Model):
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="questions")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
-    position = models.PositiveSmallIntegerField(help_text="Order within the whole instrument.")
+    position = models.PositiveSmallIntegerField(help_text=_("Order within the whole instrument."))
     code = models.SlugField(max_length=60)
     type = models.CharField(max_length=20, choices=QuestionType.choices)
     dimension = models.CharField(max_length=30, blank=True)
     reverse = models.BooleanField(default=False)
     text = models.TextField()
     help = models.TextField(blank=True)
+    text_cy = models.TextField(blank=True)
+    help_cy = models.TextField(blank=True)
     required = models.BooleanField(default=False)
     max_length = models.PositiveIntegerField(null=True, blank=True)
-    # Ranking and choice options: [{"code", "label", "participant_defined"}], in display order.
+    # Ranking and choice options: [{"code", "label", "label_cy", "participant_defined"}], in
+    # display order ("label_cy" only in a bilingual instrument).
     options = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -98,6 +148,16 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    local_text = Translated("text")
+    local_help = Translated("help")
+
+    @property
+    def local_options(self) -> list[dict]:
+        """The options with "label" in the active language (the codes never change)."""
+        if not in_welsh():
+            return self.options
+        return [{**o, "label": o.get("label_cy") or o["label"]} for o in self.options]
 
 
 DEFAULT_MIN_GROUP_SIZE = 3  # k of an anonymous round unless the officer chooses another
@@ -137,6 +197,9 @@ class Round(models.Model):
         blank=True,
         # A TextField's max_length only sizes the form's field: the model checks it too.
         validators=[MaxLengthValidator(INVITATION_MESSAGE_MAX)],
+    )
+    introduction_cy = models.TextField(
+        _("introduction and consent text in Welsh"), max_length=5000, blank=True
     )
     closed_at = models.DateTimeField(_("closed early at"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -200,6 +263,25 @@ class Round(models.Model):
         and the API (409) all follow."""
         return not self.is_closed(today)
 
+    def default_introduction(self, welsh: bool = False) -> str:
+        """The instrument's introduction for this round's reporting mode ({k} filled in)."""
+        instrument = self.instrument
+        if self.is_anonymous:
+            text = instrument.intro_anonymous_cy if welsh else instrument.intro_anonymous
+            return text.replace("{k}", str(self.min_group_size))
+        return instrument.intro_attributed_cy if welsh else instrument.intro_attributed
+
+    def local_introduction(self) -> tuple[str, str]:
+        """(text, its language code) for the respondent: the officer's Welsh text, else the
+        instrument's Welsh default when the round kept the English default, else the English
+        one (marked as English on a Welsh page)."""
+        if in_welsh():
+            if self.introduction_cy:
+                return self.introduction_cy, "cy"
+            if self.instrument.is_bilingual and self.introduction == self.default_introduction():
+                return self.default_introduction(welsh=True), "cy"
+        return self.introduction, "en-gb"
+
 
 class DeliveryStatus(models.TextChoices):
     """What GOV.UK Notify says became of an e-mail (its own status names), and "rejected" for
@@ -220,6 +302,8 @@ class Invitation(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="invitations")
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"))
+    # The e-mails' language; empty when not known: they go out in Welsh and English together.
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES, blank=True)
     token_salt = models.CharField(max_length=64, unique=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -263,9 +347,11 @@ class Response(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="The officer who keyed in a paper questionnaire.",
+        help_text=_("The officer who keyed in a paper questionnaire."),
     )
     consented_at = models.DateTimeField(null=True, blank=True)
+    # The language the respondent chose on the consent page (paper entries: empty).
+    language = models.CharField(max_length=10, choices=LANGUAGE_CHOICES, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)

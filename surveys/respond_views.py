@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import languages
 from core.client_address import client_ip
 
 from . import selectors, services
@@ -36,7 +37,17 @@ RESUME_MAX_AGE = 60 * 60 * 24 * 60  # a page may sit open for days; the round's 
 LINK_PROBLEM_STATUS = {"unknown": 404, "revoked": 410, "closed": 410, "not_open": 403}
 
 
+def _questionnaire_language(request: HttpRequest, invitation: Invitation) -> None:
+    """A questionnaire with no Welsh (version 1) is shown in English whatever the reader chose,
+    so the page never claims to be Welsh; the header says, in Welsh, that it is English only."""
+    if not invitation.round.instrument.is_bilingual:
+        languages.activate(request, languages.ENGLISH)
+        request.only_in_language = languages.ENGLISH  # type: ignore[attr-defined]
+
+
 def _link_problem(request: HttpRequest, kind: str, invitation: Invitation | None = None):
+    if invitation is not None:
+        _questionnaire_language(request, invitation)
     response = getattr(invitation, "response", None) if invitation else None
     if invitation and kind == "revoked" and response is not None and response.is_submitted:
         # A withdrawn invitation whose answers are in: say when, never show them.
@@ -69,7 +80,10 @@ def _session_invitation(request: HttpRequest) -> Invitation | None:
     invitation_id = request.session.get(SESSION_KEY)
     if invitation_id is None:
         return None
-    return selectors.respondent_invitation(invitation_id)
+    invitation = selectors.respondent_invitation(invitation_id)
+    if invitation is not None:
+        _questionnaire_language(request, invitation)
+    return invitation
 
 
 def _current_invitation(request: HttpRequest) -> Invitation | None:
@@ -91,6 +105,7 @@ def _current_invitation(request: HttpRequest) -> Invitation | None:
     invitation = selectors.respondent_invitation(invitation_id)
     if invitation is not None:
         _bind_session(request, invitation)
+        _questionnaire_language(request, invitation)
     return invitation
 
 
@@ -113,6 +128,8 @@ def _journey(request: HttpRequest):
 @never_cache
 @require_GET
 def respond_link(request: HttpRequest, token: str) -> HttpResponse:
+    # The language switch must never copy the token into the page: it returns to the start.
+    request.language_next = reverse("surveys:respond_start")  # type: ignore[attr-defined]
     address = client_ip(request)  # the client's, not the reverse proxy's
     key = f"respond-link-misses:{address}"
     if cache.get(key, 0) >= settings.LINK_GUESS_LIMIT:
@@ -139,17 +156,30 @@ def respond_start(request: HttpRequest) -> HttpResponse:
     response = getattr(invitation, "response", None)
     if response is not None and response.is_submitted:
         return redirect("surveys:respond_check")
-    form = ConsentForm(request.POST if request.method == "POST" else None)
+    bilingual = invitation.round.instrument.is_bilingual
+    form = ConsentForm(
+        request.POST if request.method == "POST" else None,
+        languages=languages.offered_codes() if bilingual else [languages.ENGLISH],
+        current=languages.current(),
+    )
     if request.method == "POST" and form.is_valid():
-        response = services.response_start(invitation=invitation)
-        return redirect("surveys:respond_section", number=min(response.last_section + 1, 99))
+        language = form.chosen_language(default=languages.current())
+        response = services.response_start(invitation=invitation, language=language)
+        redirect_to = redirect("surveys:respond_section", number=min(response.last_section + 1, 99))
+        if bilingual:
+            # The rest of the journey follows the language chosen here.
+            languages.remember(request, redirect_to, language)
+        return redirect_to
     sections = selectors.instrument_sections(invitation.round.instrument_id)
+    introduction, introduction_language = invitation.round.local_introduction()
     return render(
         request,
         "surveys/respond/start.html",
         {
             "invitation": invitation,
             "round": invitation.round,
+            "introduction": introduction,
+            "introduction_language": introduction_language,
             "form": form,
             "resuming": response is not None,
             "resume_section": min((response.last_section if response else 0) + 1, len(sections)),
@@ -187,7 +217,7 @@ def respond_section(request: HttpRequest, number: int) -> HttpResponse:
         if request.method == "POST":
             # The session was lost before consent was recorded in this browser; the answers on
             # this page are still theirs: consent was given on the first page they saw.
-            response = services.response_start(invitation=invitation)
+            response = services.response_start(invitation=invitation, language=languages.current())
         else:
             return redirect("surveys:respond_start")
     if response.is_submitted:

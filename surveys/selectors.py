@@ -169,7 +169,7 @@ def instrument_with_questions(pk: int) -> tuple[Instrument, list[Section]]:
 def respondent_invitation(invitation_id: int) -> Invitation | None:
     return (
         Invitation.objects.select_related(
-            "round", "round__project__partnership", "agency", "response"
+            "round__instrument", "round__project__partnership", "agency", "response"
         )
         .filter(pk=invitation_id)
         .first()

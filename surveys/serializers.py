@@ -12,6 +12,7 @@ from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.languages import ENGLISH, current
 from partnerships.models import Project
 from partnerships.serializers import ContactDataForOfficers
 
@@ -38,6 +39,12 @@ class OptionSerializer(serializers.Serializer):
 
 class QuestionSerializer(serializers.ModelSerializer):
     section = serializers.CharField(source="section.code", read_only=True)
+    text = serializers.CharField(
+        source="local_text", read_only=True, help_text=_("In the request's language.")
+    )
+    help = serializers.CharField(
+        source="local_help", read_only=True, help_text=_("In the request's language.")
+    )
     options = serializers.SerializerMethodField()
 
     class Meta:
@@ -51,6 +58,7 @@ class QuestionSerializer(serializers.ModelSerializer):
             "reverse",
             "required",
             "text",
+            "help",
             "max_length",
             "options",
         ]
@@ -64,17 +72,38 @@ class QuestionSerializer(serializers.ModelSerializer):
                 "label": o.get("label", ""),
                 "participant_defined": bool(o.get("participant_defined", False)),
             }
-            for o in question.options
+            for o in question.local_options
         ]
 
 
 class InstrumentSerializer(serializers.ModelSerializer):
     questions = QuestionSerializer(many=True, read_only=True)
     weights = serializers.DictField(child=serializers.FloatField(), read_only=True)
+    language = serializers.SerializerMethodField()
+    title = serializers.CharField(
+        source="local_title", read_only=True, help_text=_("In the request's language.")
+    )
+    description = serializers.CharField(
+        source="local_description", read_only=True, help_text=_("In the request's language.")
+    )
 
     class Meta:
         model = Instrument
-        fields = ["id", "code", "version", "title", "description", "weights", "questions"]
+        fields = [
+            "id",
+            "code",
+            "version",
+            "language",
+            "title",
+            "description",
+            "weights",
+            "questions",
+        ]
+
+    @extend_schema_field(serializers.CharField(help_text=_("The language of the texts.")))
+    def get_language(self, instrument: Instrument) -> str:
+        """The texts' language: the request's, unless this version has no Welsh."""
+        return current() if instrument.is_bilingual else ENGLISH
 
 
 # --- Rounds ----------------------------------------------------------------------------------
@@ -104,6 +133,7 @@ class RoundSerializer(serializers.ModelSerializer):
             "min_group_size",
             "introduction",
             "invitation_message",
+            "introduction_cy",
             "closed_at",
             "is_open",
             "version",
@@ -217,6 +247,7 @@ class InvitationSerializer(ContactDataForOfficers, serializers.ModelSerializer):
             "agency_name",
             "name",
             "email",
+            "language",
             "status",
             "created_at",
             "sent_at",

@@ -26,7 +26,7 @@ from partnerships.models import Agency, Project, User
 from partnerships.services import require_officer_of
 
 from .answers import ANSWER_FIELDS, answer_columns, is_unanswered
-from .emails import invitation_email
+from .emails import invitation_email_in
 from .models import (
     DEFAULT_MIN_GROUP_SIZE,
     Answer,
@@ -57,6 +57,7 @@ def round_open(
     reporting_mode: str,
     introduction: str,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    introduction_cy: str = "",
 ) -> Round:
     require_officer_of(actor, project.partnership.authority_id)
     if closes_on < opens_on:
@@ -70,6 +71,7 @@ def round_open(
         reporting_mode=reporting_mode,
         min_group_size=min_group_size,
         introduction=introduction,
+        introduction_cy=introduction_cy,
         created_by=actor,
     )
     survey_round.full_clean()
@@ -175,10 +177,17 @@ def round_close(*, actor: User, survey_round: Round) -> Round:
 
 
 # --- Invitations ----------------------------------------------------------------------------
-def _new_invitation(survey_round: Round, agency: Agency, name: str, email: str) -> Invitation:
+def _new_invitation(
+    survey_round: Round, agency: Agency, name: str, email: str, language: str = ""
+) -> Invitation:
     link, _token = new_link()
     return Invitation(
-        round=survey_round, agency=agency, name=name, email=email.strip().lower(), **link
+        round=survey_round,
+        agency=agency,
+        name=name,
+        email=email.strip().lower(),
+        language=language,
+        **link,
     )
 
 
@@ -190,7 +199,7 @@ def invitation_link(invitation: Invitation) -> str:
 
 @transaction.atomic
 def invitation_add(
-    *, actor: User, survey_round: Round, agency: Agency, name: str, email: str
+    *, actor: User, survey_round: Round, agency: Agency, name: str, email: str, language: str = ""
 ) -> Invitation:
     partnership = survey_round.project.partnership
     require_officer_of(actor, partnership.authority_id)
@@ -199,7 +208,7 @@ def invitation_add(
     require_round_takes_invitations(survey_round)
     if survey_round.invitations.filter(email__iexact=email.strip()).exists():
         raise ValidationError({"email": _("This person is already invited to this round.")})
-    invitation = _new_invitation(survey_round, agency, name, email)
+    invitation = _new_invitation(survey_round, agency, name, email, language)
     invitation.full_clean()
     invitation.save()
     audit_record(
@@ -267,7 +276,13 @@ def invitations_add_from_memberships(
         if email in invited_emails:
             continue
         created.append(
-            _new_invitation(survey_round, agency, agency.contact_name or agency.name, email)
+            _new_invitation(
+                survey_round,
+                agency,
+                agency.contact_name or agency.name,
+                email,
+                agency.contact_language,
+            )
         )
         invited_emails.add(email)
     Invitation.objects.bulk_create(created)
@@ -284,9 +299,14 @@ def invitations_add_from_memberships(
 
 def _email_for(invitation: Invitation, survey_round: Round, *, reminder: bool) -> dict[str, Any]:
     """The send_email task's arguments for one invitation of the round (built by
-    surveys.emails, as the officer's preview is), from the round as it stands now."""
-    email = invitation_email(
-        survey_round, name=invitation.name, link=invitation_link(invitation), reminder=reminder
+    surveys.emails, as the officer's preview is), from the round as it stands now: in the
+    invitee's recorded language, or, not known, Welsh and English together in one e-mail."""
+    email = invitation_email_in(
+        invitation.language,
+        survey_round,
+        name=invitation.name,
+        link=invitation_link(invitation),
+        reminder=reminder,
     )
     return {
         "subject": email.subject,
@@ -465,8 +485,9 @@ def invitation_open(*, token: str) -> Invitation:
     return invitation
 
 
-def response_start(*, invitation: Invitation) -> Response:
-    """The invitation's response, created on consent. Safe to call twice (two tabs)."""
+def response_start(*, invitation: Invitation, language: str = "") -> Response:
+    """The invitation's response, created on consent with the language the respondent chose.
+    Safe to call twice (two tabs)."""
     invitation_check(invitation, allow_submitted=True)
     try:
         with transaction.atomic():
@@ -476,6 +497,7 @@ def response_start(*, invitation: Invitation) -> Response:
                     "round_id": invitation.round_id,
                     "agency_id": invitation.agency_id,
                     "consented_at": timezone.now(),
+                    "language": language,
                 },
             )
     except IntegrityError:  # another tab created it between our read and insert
@@ -559,7 +581,7 @@ def response_submit(*, response: Response) -> Response:
     if missing:
         raise ValidationError(
             _("Answer every required question before you submit: %(q)s")
-            % {"q": ", ".join(q.section.title for q in missing)},
+            % {"q": ", ".join(q.section.local_title for q in missing)},
             code="incomplete",
         )
     locked.submitted_at = timezone.now()

@@ -8,12 +8,25 @@ is a superuser with no authority.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from partnerships.models import Agency, LocalAuthority, Partnership, Project, Role, User
 from tests import factories
+
+
+def pytest_sessionstart(session):
+    """Compile a catalogue whose .mo is missing or older than its .po (`make i18n` does the
+    same), so tests run straight after a translation change see it."""
+    msgfmt = shutil.which("msgfmt") or "/usr/bin/msgfmt"  # Debian's gettext (make i18n-deps)
+    for po in Path(__file__).resolve().parent.parent.glob("locale*/*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run([msgfmt, "--check-format", "-o", str(mo), str(po)], check=True)  # noqa: S603
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +35,7 @@ def _plain_http(settings):
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    settings.LANGUAGE_COOKIE_SECURE = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Real hashing costs ~0.3 s per user; the cast alone has seven.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -30,6 +44,16 @@ def _plain_http(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request's language stays active in its thread afterwards; each test starts in English.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -146,6 +146,16 @@ TABLE = [
     # set (tests/partnerships/test_staff_sign_in.py has every role with it set).
     Row("oidc_start", (404,) * 6),
     Row("oidc_callback", (404,) * 6),
+    # The language switch is open to everyone (it is in every page's header): it redirects back.
+    Row("language", (302, 302, 302, 302, 302, 302), args=lambda cast: ["cy"], label="language"),
+    Row(
+        "language",
+        (405, 405, 405, 405, 405, 405),
+        args=lambda cast: ["cy"],
+        method="post",
+        label="language_post",
+    ),
+    Row("language", (404, 404, 404, 404, 404, 404), args=lambda cast: ["fr"], label="language_fr"),
     Row("admin:index", (302, 302, 302, 302, 302, 200)),
     # The statutory pages: everyone, signed in or not (respondents: tests/test_statutory_pages).
     Row("accessibility", (200,) * 6),
@@ -426,7 +436,7 @@ def test_each_role_gets_the_expected_status(client, cast, row, role):
     assert response.status_code == expected, (
         f"{row.id} as {role}: got {response.status_code}, expected {expected}"
     )
-    if role == "anonymous" and expected == 302 and row.url_name != "admin:index":
+    if role == "anonymous" and expected == 302 and row.url_name not in ("admin:index", "language"):
         assert response["Location"].startswith(reverse("login"))
 
 

@@ -35,7 +35,7 @@ def answer_display(question: Question, answer: Answer | None) -> str:
         return _("Not answered")
     if question.type == QuestionType.LIKERT:
         return str(LIKERT_LABELS[str(value)])
-    labels = {o["code"]: o["label"] for o in question.options}
+    labels = {o["code"]: o["label"] for o in question.local_options}
     if question.type == QuestionType.CHOICE:
         return labels.get(value, value)
     if question.type == QuestionType.TEXT:

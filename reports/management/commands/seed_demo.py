@@ -23,7 +23,7 @@ class Command(BaseCommand):
         rounds = seed_demo_rounds(
             authority=authority,
             officer=User.objects.get(username="officer"),
-            # The newest questionnaire version, which asks about working relationships.
+            # The newest version: bilingual, and it asks about working relationships.
             instrument=max((i for i, _outcome in instrument_load_all()), key=lambda i: i.version),
         )
         for survey_round in rounds:
