@@ -69,7 +69,8 @@ def broker(private_redis):
 
 
 def test_a_mail_worker_sends_mail_while_scoring_and_exports_wait(broker, private_redis, tmp_path):
-    sender = Celery("routes-test", broker=private_redis)
+    # Not the current app: the product's tasks must stay bound to config.celery.app.
+    sender = Celery("routes-test", broker=private_redis, set_as_current=False)
     sender.conf.update(
         task_queues=settings.CELERY_TASK_QUEUES,
         task_default_queue=settings.CELERY_TASK_DEFAULT_QUEUE,
