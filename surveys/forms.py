@@ -46,7 +46,8 @@ def relationship_field_name(question: Question, agency_id: int) -> str:
 
 def relationship_choices(question: Question) -> list[tuple[str, Any]]:
     """The levels as the questionnaire describes them (0 to 5), then don't know."""
-    return [(str(o["code"]), o["label"]) for o in question.options] + [(DONT_KNOW, _("Don't know"))]
+    levels = [(str(o["code"]), o["label"]) for o in question.local_options]
+    return levels + [(DONT_KNOW, _("Don't know"))]
 
 
 def _helper(label: str | Promise) -> FormHelper:

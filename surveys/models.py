@@ -154,10 +154,22 @@ class Question(models.Model):
 
     @property
     def local_options(self) -> list[dict]:
-        """The options with "label" in the active language (the codes never change)."""
+        """The options with "label" (and a level's "description") in the active language (the
+        codes never change)."""
         if not in_welsh():
             return self.options
-        return [{**o, "label": o.get("label_cy") or o["label"]} for o in self.options]
+        return [
+            {
+                **o,
+                "label": o.get("label_cy") or o["label"],
+                **(
+                    {"description": o.get("description_cy") or o["description"]}
+                    if "description" in o
+                    else {}
+                ),
+            }
+            for o in self.options
+        ]
 
 
 DEFAULT_MIN_GROUP_SIZE = 3  # k of an anonymous round unless the officer chooses another

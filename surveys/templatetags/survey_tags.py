@@ -52,7 +52,7 @@ def relationship_answers(
     """(agency name, the level in words) for each agency rated, by name, for check-your-answers;
     ``names``: the round's agencies (surveys.selectors.round_agency_names)."""
     value = stored_answer_value(question.type, answer) or {}
-    labels = {str(o["code"]): f"{o['code']} {o['label']}" for o in question.options}
+    labels = {str(o["code"]): f"{o['code']} {o['label']}" for o in question.local_options}
     rows = [
         (names.get(agency, str(agency)), _("Don't know") if level is None else labels[str(level)])
         for agency, level in value.items()
