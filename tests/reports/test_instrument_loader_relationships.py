@@ -39,7 +39,10 @@ def test_version_two_asks_once_with_six_described_levels_in_both_languages():
     [
         (lambda q: q["options"].pop(), "the levels must be 0 to 5"),
         (lambda q: q["options"].reverse(), "the levels must be 0 to 5"),
-        (lambda q: q["options"][2].pop("description"), "needs a label and a description"),
+        (
+            lambda q: [q["options"][2].pop(key) for key in ("description", "description_cy")],
+            "needs a label and a description",
+        ),
     ],
 )
 def test_it_refuses_levels_that_are_not_the_scale(change, message):

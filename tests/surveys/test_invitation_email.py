@@ -20,7 +20,12 @@ HOSTILE = 'Thanks! <script>alert("x")</script> <img src=x onerror=alert(1)> & "q
 @pytest.fixture
 def rnd(cast):
     rnd = factories.survey_round(cast.project, title="Spring 2026 survey")
-    factories.invitation(rnd, cast.agency, name="Ria Respondent", email="ria@example.org")
+    invitation, _token = factories.invitation(
+        rnd, cast.agency, name="Ria Respondent", email="ria@example.org"
+    )
+    # Ria told us she reads English (test_welsh_emails has the other languages).
+    invitation.language = "en-gb"
+    invitation.save(update_fields=["language"])
     return rnd
 
 
@@ -179,6 +184,24 @@ def test_sending_takes_the_same_queries_however_many_are_invited(
         factories.invitation(rnd, cast.agency)
     survey_round = round_for_user(cast.alice, rnd.pk)
     # The service's savepoint and its release; the round locked, the unsent listed, the
-    # authority's name read once for every e-mail, sent_at and send_count set, the audit row.
-    with django_assert_num_queries(8), django_capture_on_commit_callbacks(execute=False):
+    # authority's name read once for every e-mail, the questionnaire once (whether the e-mail
+    # says it can be answered in Welsh), sent_at and send_count set, the audit row.
+    with django_assert_num_queries(9), django_capture_on_commit_callbacks(execute=False):
         assert round_send_unsent(actor=cast.alice, survey_round=survey_round) == invitees
+
+
+def test_an_invitee_whose_language_is_not_known_gets_both_languages_in_both_parts(
+    client, cast, django_capture_on_commit_callbacks
+):
+    rnd = factories.survey_round(cast.project, title="Spring 2026 survey")
+    factories.invitation(rnd, cast.agency, name="Ria Respondent", email="ria@example.org")
+    client.force_login(cast.alice)
+    message = send(client, rnd, django_capture_on_commit_callbacks)
+    assert message.subject == "Eich barn am Spring 2026 survey / Your views on Spring 2026 survey"
+    body = str(message.body)
+    assert body.index("Annwyl Ria Respondent,") < body.index("Dear Ria Respondent,")
+    html = html_part(message)
+    # One document, each language's part marked with its own lang for a screen reader.
+    assert html.count("<html") == 1 and html.count("<body>") == 1
+    welsh, english = html.index('<div lang="cy">'), html.index('<div lang="en-gb">')
+    assert welsh < html.index("Annwyl Ria Respondent,") < english < html.index("Dear Ria")
