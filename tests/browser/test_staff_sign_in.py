@@ -26,7 +26,8 @@ def test_an_officer_signs_in_with_the_council_button(
     page.fill("input[name=password]", "any password")
     page.get_by_role("button", name="Sign-in").click()
     page.wait_for_url(f"{live_server.url}/")
-    assert page.get_by_role("link", name="Team").is_visible()  # officers only
+    main_navigation = page.get_by_role("navigation", name="Main")
+    assert main_navigation.get_by_role("link", name="Team").is_visible()  # officers only
     axe.check(page)
 
     stranger = new_page()

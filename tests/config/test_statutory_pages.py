@@ -121,8 +121,9 @@ def test_the_accessibility_statement_has_what_regulation_8_asks_for(client, db, 
     for part in (
         "partially compliant with the Web Content Accessibility Guidelines version 2.2 AA",
         "Non-accessible content",
-        "not tagged",  # what is not accessible, and why
-        "on the project’s dashboard page",  # the alternative
+        "have not been tested against WCAG 2.2",  # what is not accessible, and why
+        "done in the service’s own pages",  # the alternative
+        "tagged PDF/UA documents",  # the PDFs, once the exception, now tagged
         "Reporting accessibility problems",
         "Equality and Human Rights Commission",
         "Equality Commission for Northern Ireland",

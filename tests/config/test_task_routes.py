@@ -68,7 +68,13 @@ def broker(private_redis):
     store.flushdb()
 
 
-def test_a_mail_worker_sends_mail_while_scoring_and_exports_wait(broker, private_redis, tmp_path):
+def test_a_mail_worker_sends_mail_while_scoring_and_exports_wait(
+    broker, private_redis, tmp_path, monkeypatch
+):
+    # Celery prefers the environment's CELERY_BROKER_URL (set on the PostgreSQL run) to the
+    # broker named here: this app must use the private Redis only.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.delenv("CELERY_RESULT_BACKEND", raising=False)
     # Not the current app: the product's tasks must stay bound to config.celery.app.
     sender = Celery("routes-test", broker=private_redis, set_as_current=False)
     sender.conf.update(

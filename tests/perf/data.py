@@ -320,9 +320,9 @@ def bench_rounds_create(
             """
             INSERT INTO surveys_response
                 (round_id, agency_id, entered_by_id, consented_at, started_at, updated_at,
-                 submitted_at, last_section)
+                 submitted_at, last_section, language)
             SELECT r.id, (%(agencies)s::bigint[])[1 + g / %(per_agency)s], %(officer)s,
-                   now(), now(), now(), now(), 0
+                   now(), now(), now(), now(), 0, ''
             FROM unnest(%(rounds)s::bigint[]) AS r(id)
             CROSS JOIN generate_series(0, %(last)s) AS g
             """,
