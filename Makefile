@@ -99,7 +99,7 @@ typecheck: install-dev
 # Security audit: bandit over the code, then pip-audit over the locked dependencies. pip-audit
 # asks PyPI's JSON API about each pinned version; --strict fails when a package could not be
 # checked (without it, an unreachable service reads as "No known vulnerabilities found").
-AUDITED := config partnerships surveys reports
+AUDITED := config core partnerships surveys reports
 
 .PHONY: audit audit-code audit-deps
 audit: audit-code audit-deps

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -26,19 +26,7 @@ from partnerships.selectors import partnerships_visible_to
 from surveys.models import Round
 
 from . import dashboards, fragments, presenters
-from .models import Scorecard
-from .services.publication import closed_rounds_q
-
-
-def published_rounds(projects: QuerySet[Project] | Project) -> QuerySet[Round]:
-    """Rounds whose results partners may read: closed, with a stored scorecard."""
-    rounds = Round.objects.filter(closed_rounds_q())
-    rounds = (
-        rounds.filter(project=projects)
-        if isinstance(projects, Project)
-        else rounds.filter(project__in=projects)
-    )
-    return rounds.filter(Exists(Scorecard.objects.filter(round=OuterRef("pk"))))
+from .services.publication import published_rounds
 
 
 def partner_partnerships(user: User) -> QuerySet[Partnership]:

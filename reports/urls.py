@@ -10,6 +10,9 @@ urlpatterns = [
     path("projects/<int:pk>/dashboard/", views.project_dashboard, name="project_dashboard"),
     path("projects/<int:pk>/scores.csv", views.project_scores_csv, name="project_scores_csv"),
     path("rounds/<int:pk>/comments/", comment_views.round_comments, name="round_comments"),
+    path(
+        "rounds/<int:pk>/results/announce/", views.results_announce, name="round_results_announce"
+    ),
     path("rounds/<int:pk>/responses.csv", views.round_responses_csv, name="round_responses_csv"),
     path(
         "projects/<int:pk>/scorecard.pdf", views.project_scorecard_pdf, name="project_scorecard_pdf"

@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.pages import apply_service_errors, form_page
-from partnerships.permissions import SignedInRequest, reader_required
+from partnerships.permissions import SignedInRequest, officer_required, reader_required
 from partnerships.selectors import programmes_in_authority
 from surveys.selectors import instrument_with_questions, round_for_user
 
@@ -22,6 +23,7 @@ from .forms import ActionForm, ActionStatusForm, OverviewFilterForm
 from .models import ActionStatus, Export, ExportStatus
 from .selectors import scorecard_for_display
 from .services import actions as action_services
+from .services.announcements import round_results_announce
 
 
 def _csv_response(rows, filename: str) -> StreamingHttpResponse:
@@ -264,3 +266,25 @@ def workshop_pack_request(request: SignedInRequest, pk: int) -> HttpResponse:
         actor=request.user, kind=exports.EXPORT_WORKSHOP_PACK, survey_round=survey_round
     )
     return redirect("reports:export_detail", pk=export.pk)
+
+
+@officer_required
+@require_POST
+def results_announce(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Tell the partners that the round's results are ready (once)."""
+    survey_round = round_for_user(request.user, pk)
+    try:
+        told = round_results_announce(actor=request.user, survey_round=survey_round)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s partner was told the results are ready.",
+                "%(n)s partners were told the results are ready.",
+                told,
+            )
+            % {"n": told},
+        )
+    return redirect("surveys:round_detail", pk=pk)

@@ -214,6 +214,10 @@ class Round(models.Model):
         _("introduction and consent text in Welsh"), max_length=5000, blank=True
     )
     closed_at = models.DateTimeField(_("closed early at"), null=True, blank=True)
+    # When an officer told the partners the round's results are ready (once: never twice).
+    results_announced_at = models.DateTimeField(
+        _("partners told of the results at"), null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

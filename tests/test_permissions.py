@@ -269,6 +269,7 @@ TABLE = [
     Row("surveys:invitations_send", POST_OWN_OBJECT, survey_round, "post"),
     Row("surveys:round_remind", POST_OWN_OBJECT, survey_round, "post"),
     Row("surveys:round_close", POST_OWN_OBJECT, survey_round, "post"),
+    Row("reports:round_results_announce", POST_OWN_OBJECT, survey_round, "post"),
     Row("surveys:paper_response", OFFICER_OWN_OBJECT, survey_round),
     Row("surveys:round_responses_delete", OFFICER_OWN_OBJECT, survey_round),
     # Putting paper questionnaires right: officers of the authority only.

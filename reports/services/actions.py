@@ -82,9 +82,8 @@ def action_create(
     note = (note or "").strip()
     if len(note) > MAX_TEXT:
         errors["note"] = [_("Use %(max)s characters or fewer.") % {"max": MAX_TEXT}]
-    if errors:
+    if errors or due_on is None or lead_agency_id is None:  # both are refused above if missing
         raise ValidationError(errors)
-    assert due_on is not None and lead_agency_id is not None  # refused above otherwise
     # The same action sent twice (a double click, a retried request) is recorded once: the
     # round's row is locked so two requests cannot both find no twin.
     Round.objects.select_for_update().filter(pk=survey_round.pk).first()

@@ -9,10 +9,13 @@ what readers can reach). Attributed rounds are scored after every submission.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from partnerships.models import Project
 from surveys.models import ReportingMode, Round
+
+from ..models import Scorecard
 
 
 def publication_due(
@@ -47,3 +50,14 @@ def closed_rounds_q(prefix: str = "") -> Q:
 
 def anonymous_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}reporting_mode": ReportingMode.ANONYMOUS})
+
+
+def published_rounds(projects: QuerySet[Project] | Project) -> QuerySet[Round]:
+    """Rounds whose results partners may read: closed, with a stored scorecard."""
+    rounds = Round.objects.filter(closed_rounds_q())
+    rounds = (
+        rounds.filter(project=projects)
+        if isinstance(projects, Project)
+        else rounds.filter(project__in=projects)
+    )
+    return rounds.filter(Exists(Scorecard.objects.filter(round=OuterRef("pk"))))
