@@ -20,6 +20,7 @@ PARTS = (
     "agenda",
     "standing",
     "discussion",
+    "network",  # a questionnaire without the relationships section has no page for it
     "outcomes",
     "comments",
     "guidance",

@@ -138,3 +138,28 @@ def test_another_authoritys_officer_cannot_ask_for_the_pack(client, cast):
     client.force_login(cast.oscar)
     assert client.post(reverse("reports:workshop_pack_request", args=[rnd.pk])).status_code == 404
     assert Export.objects.count() == 0
+
+
+def test_the_pack_has_a_page_for_the_network_with_its_prompts(cast):
+    from reports.workshop import workshop_context, workshop_pack_html
+    from tests.reports.test_network_api import answered_round
+
+    youth = cast.agency
+    college = _college(cast)
+    school = factories.agency(cast.authority, "Northshire School")
+    factories.membership(cast.partnership, school)
+    rnd = factories.closed(answered_round(cast, (youth, college, school)))
+    round_score(round_id=rnd.pk)
+    parts: list[int] = []
+    html = workshop_pack_html(user=cast.alice, survey_round=rnd, on_part=parts.append)
+    assert parts == list(range(1, len(PARTS) + 1))
+    page = html[html.index('<h2 id="w-network">') :]
+    page = page[: page.index("</section>")]
+    assert "network-matrix" in page and "<svg" in page
+    # The youth service rates the college 4, the college rates it 1: a prompt for the session.
+    assert college.name in page and "ask each what it sees" in page
+    # A version 1 round asks nothing of working relationships: no page, nothing empty.
+    old = _round(cast, CONNECTED, days_ago=20)
+    assert workshop_context(cast.alice, old)["network"] is None
+    html = workshop_pack_html(user=cast.alice, survey_round=old, on_part=lambda n: None)
+    assert 'id="w-network"' not in html
