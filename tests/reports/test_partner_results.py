@@ -191,3 +191,22 @@ def test_the_partner_page_reads_in_a_fixed_number_of_queries(
     # drawn once: a second reader of the same agency reads only the frame
     with django_assert_num_queries(3):
         str(partner_results_context(cast.priya, cast.project.pk)["sections"])
+
+
+def test_a_partner_never_reads_the_network_map(client, cast, college):
+    """The map's pairs are other agencies' ratings of each other: the officer's dashboard
+    shows them, a partner's results do not (nor the matrix, nor the mismatches)."""
+    from tests.reports.test_network_api import answered_round
+
+    school = factories.agency(cast.authority, "Riverside Academy", agency_type="school")
+    factories.membership(cast.partnership, school)
+    rnd = factories.closed(answered_round(cast, (cast.agency, college, school)))
+    round_score(round_id=rnd.pk)
+    client.force_login(cast.alice)
+    dashboard = client.get(reverse("reports:project_dashboard", args=[cast.project.pk]))
+    assert "Who works with whom" in dashboard.content.decode()
+    page = results(client, cast.priya, cast.project)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Where the partnership stands" in body
+    assert "Who works with whom" not in body and "network-matrix" not in body
