@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,9 +16,10 @@ from rest_framework.views import APIView
 
 from core.api import drf_validation_error
 from partnerships.permissions import api_user
+from surveys.models import Round
 
 from . import selectors
-from .models import ActionStatus
+from .models import ActionStatus, Scorecard
 from .scoring.change import COMPONENTS
 from .services import actions as action_services
 
@@ -53,16 +55,29 @@ class ReadsReports(BasePermission):
         return selectors.user_reads_reports(api_user(request))  # IsAuthenticated comes first
 
 
-@api_view(["GET"])
-@permission_classes([IsAuthenticated, ReadsReports])
-def round_scorecard(request: Request, pk: int) -> Response:
-    rnd = selectors.round_for_user(api_user(request), pk)
-    scorecard = selectors.latest_scorecard(rnd)
-    if scorecard is None:
+class NoScorecard(NotFound):
+    """404 until the round is scored; an anonymous round's says it is published at close."""
+
+    def __init__(self, rnd: Round) -> None:
         detail = _("No scorecard yet")
         if rnd.is_anonymous and not rnd.is_closed():
             detail = _("An anonymous round's results are published when it closes.")
-        return Response({"detail": detail}, status=status.HTTP_404_NOT_FOUND)
+        super().__init__(detail)
+
+
+def _read_scorecard(request: Request, pk: int) -> tuple[Round, Scorecard]:
+    """The round the reader may read and its latest scorecard, read as every reader reads it."""
+    rnd = selectors.round_for_user(api_user(request), pk)
+    scorecard = selectors.latest_scorecard(rnd)
+    if scorecard is None:
+        raise NoScorecard(rnd)
+    return rnd, scorecard
+
+
+@api_view(["GET"])
+@permission_classes([IsAuthenticated, ReadsReports])
+def round_scorecard(request: Request, pk: int) -> Response:
+    rnd, scorecard = _read_scorecard(request, pk)
     data = selectors.scorecard_for_display(scorecard, rnd)
     data["computed_at"] = data["computed_at"].isoformat()
     return Response({field: data[field] for field in SCORECARD_FIELDS})
@@ -188,13 +203,7 @@ def action_status(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 @permission_classes([IsAuthenticated, ReadsReports])
 def round_network(request: Request, pk: int) -> Response:
-    rnd = selectors.round_for_user(api_user(request), pk)
-    scorecard = selectors.latest_scorecard(rnd)
-    if scorecard is None:
-        detail = _("No scorecard yet")
-        if rnd.is_anonymous and not rnd.is_closed():
-            detail = _("An anonymous round's results are published when it closes.")
-        return Response({"detail": detail}, status=status.HTTP_404_NOT_FOUND)
+    _rnd, scorecard = _read_scorecard(request, pk)
     network = selectors.network_for_display(scorecard)
     if network is None:
         return Response(
