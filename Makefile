@@ -127,6 +127,7 @@ worker: install
 # The measuring harness lives in tests/perf/ (python -m tests.perf.<tool>), not in the apps.
 # Benchmarks build their own data in a separate PostgreSQL database on 127.0.0.1.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partnership_lens_bench
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
 
 bench: install-dev
 	@dropdb -h 127.0.0.1 -U postgres --if-exists partnership_lens_bench
@@ -137,6 +138,9 @@ bench: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.perf.bench_network
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.perf.bench_submissions
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.perf.bench_reports
+	@redis-cli -u $(BENCH_BROKER_URL) flushdb >/dev/null
+	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \
+	  $(BIN)/python -m tests.perf.bench_journeys
 
 # The load test: its own PostgreSQL database and Redis database 13, so nothing else is touched.
 LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partnership_lens_load

@@ -227,6 +227,8 @@ def run(
         wait_for_port(port)
         dashboard_path = f"/projects/{project.pk}/dashboard/"
         _checked(port, dashboard_path, dashboard_cookie, f"Round {dashboard_rounds}")
+        # The network map's matrix: a row per member agency (the map is drawn with it).
+        _checked(port, dashboard_path, dashboard_cookie, 'id="network-row-', dashboard_agencies)
         _checked(port, "/overview/", overview_cookie, '<th scope="row">', partnerships)
 
         out.write("CSV through HTTP...")
@@ -398,8 +400,9 @@ def _print(out: cli.Output, r: dict, args: argparse.Namespace) -> None:
         out,
         "2. Project dashboard: GET /projects/<pk>/dashboard/",
         f"workload: {args.dashboard_agencies} member agencies, "
-        f"{args.dashboard_rounds} scored rounds of 3 respondents per agency (the latest "
-        f"shown, {d.page_bytes / 1024:.0f} KB of HTML), read by a manager; {bounds}",
+        f"{args.dashboard_rounds} scored rounds of 3 respondents per agency, each rating "
+        f"every other agency (the latest shown with its network map, "
+        f"{d.page_bytes / 1024:.0f} KB of HTML), read by a manager; {bounds}",
         _load_rows(
             d,
             r["dashboard_alone"],

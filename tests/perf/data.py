@@ -57,6 +57,7 @@ from surveys.models import (
     Response,
     Round,
 )
+from surveys.services import round_members_snapshot
 from surveys.tokens import new_link
 
 BATCH = 5_000
@@ -73,6 +74,25 @@ OVERVIEW_INSUFFICIENT_EVERY = 25  # one partnership in 25 has too few responses 
 def instrument() -> Instrument:
     """The current questionnaire, loaded from surveys/instruments/ if it is not yet."""
     return instrument_load_all()[0][0]
+
+
+def instrument_with_relationships() -> Instrument:
+    """The first questionnaire with a working-relationships section (its rounds have a map)."""
+    for questionnaire, _outcome in instrument_load_all():
+        if questionnaire.questions.filter(type=QuestionType.RELATIONSHIPS).exists():
+            return questionnaire
+    raise LookupError("no instrument in surveys/instruments/ asks about working relationships")
+
+
+def relationship_level(rater: int, other: int, n: int) -> int | None:
+    """A rater's seeded level for another agency: each pair has its own level, spread over
+    0-5 (two thirds of pairs at cooperation or more); one rating in 8 is two levels higher, so
+    some pairs are mismatched, and one in 20 is "don't know"."""
+    low, high = min(rater, other), max(rater, other)
+    if (rater * 11 + other * 3 + n) % 20 == 0:
+        return None
+    level = (low * 7 + high * 13) % 6
+    return min(5, level + 2) if (rater * 5 + other + n) % 8 == 0 else level
 
 
 def bench_tag() -> str:
@@ -479,6 +499,16 @@ def submitted_responses_create(
             )
         )
         others.append(Answer(response=response, question=choice, choice=positions[n % 4]))
+    relationships = questions.filter(type=QuestionType.RELATIONSHIPS).first()
+    if relationships is not None:  # each rates every other agency of the round at opening
+        members = list(survey_round.agencies_at_opening.values_list("pk", flat=True))
+        for n, response in enumerate(responses):
+            ratings = {
+                str(other): relationship_level(response.agency_id, other, n)
+                for other in members
+                if other != response.agency_id
+            }
+            others.append(Answer(response=response, question=relationships, relationships=ratings))
     Answer.objects.bulk_create(others, batch_size=BATCH)
     return n_answers + len(others)
 
@@ -518,17 +548,20 @@ def csv_round_create(*, tag: str, n_responses: int, n_agencies: int = 40) -> tup
 def dashboard_project_create(
     *, tag: str, n_agencies: int = 40, n_rounds: int = 10, respondents_per_agency: int = 3
 ) -> Project:
-    """A project of n agencies with n_rounds rounds a month apart, every one scored."""
+    """A project of n agencies with n_rounds rounds a month apart, every one scored; the
+    questionnaire asks about working relationships, so every dashboard draws the network map
+    (n x (n - 1) ratings per set of respondents)."""
     with transaction.atomic():
         tenant = tenant_create(tag=tag, purpose="dashboard", n_agencies=n_agencies)
         project = _partnership_with_project(tenant, "Dashboard partnership")
-        questionnaire = instrument()
+        questionnaire = instrument_with_relationships()
         first = timezone.localdate() - dt.timedelta(days=30 * n_rounds)
         rounds = rounds_create(
             _round(project, questionnaire, f"Round {i + 1}", first + dt.timedelta(days=30 * i))
             for i in range(n_rounds)
         )
         for survey_round in rounds:
+            round_members_snapshot(survey_round=survey_round)
             submitted_responses_create(
                 survey_round=survey_round,
                 agencies=tenant.agencies,

@@ -425,6 +425,7 @@ class Outcome:
     finished: int  # journeys completed to the done page
     stopped: list[str]
     wall: float
+    journeys: list[float] = field(default_factory=list)  # seconds of each finished journey
 
 
 def drive(
@@ -442,6 +443,7 @@ def drive(
     hits: list[Hit] = []
     acknowledged: list[Partner] = []
     stopped: list[str] = []
+    journeys: list[float] = []
     lock = threading.Lock()
     queue = list(enumerate(partners))
     client = Client(port)
@@ -467,11 +469,15 @@ def drive(
             if wait > 0:
                 time.sleep(wait)
             journey = Journey(client, partner, deadline, pause, record)
+            started = time.perf_counter()
             try:
                 journey.run()
             except JourneyStopped as reason:
                 with lock:
                     stopped.append(str(reason))
+            else:
+                with lock:
+                    journeys.append(time.perf_counter() - started)
             with lock:
                 if journey.acknowledged:
                     acknowledged.append(partner)
@@ -480,7 +486,7 @@ def drive(
         for future in [pool.submit(worker, n) for n in range(clients)]:
             future.result()
     wall = time.monotonic() - began
-    return Outcome(hits, acknowledged, len(partners) - len(stopped), stopped, wall)
+    return Outcome(hits, acknowledged, len(partners) - len(stopped), stopped, wall, journeys)
 
 
 def warm_up(port: int, workers: int, seconds: float = 60) -> None:

@@ -66,6 +66,19 @@ def test_the_dashboard_project_has_every_round_scored(db):
         scorecard = Scorecard.objects.get(round=survey_round)
         assert scorecard.status == "ok"
         assert (scorecard.n_agencies, scorecard.n_respondents) == (3, 6)
+        # Its questionnaire asks about working relationships: each respondent rated the two
+        # other agencies of the round, so its dashboard draws the network map.
+        assert survey_round.agencies_at_opening.count() == 3
+        ratings = Answer.objects.filter(
+            response__round=survey_round, question__type=QuestionType.RELATIONSHIPS
+        ).values_list("response__agency_id", "relationships")
+        assert len(ratings) == 6
+        for rater, levels in ratings:
+            assert levels is not None and len(levels) == 2 and str(rater) not in levels
+            assert set(levels.values()) <= {None, 0, 1, 2, 3, 4, 5}
+        network = scorecard.network
+        assert network is not None and network["status"] == "ok"
+        assert len(network["nodes"]) == 3
 
 
 def test_the_overview_authority_has_a_scorecard_for_every_partnership(db):

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from django.core.management import get_commands
 
-from tests.perf import bench, bench_network, bench_reports, bench_submissions, load
+from tests.perf import (
+    bench,
+    bench_journeys,
+    bench_network,
+    bench_reports,
+    bench_submissions,
+    load,
+)
 from tests.perf.faults import __main__ as faults
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,6 +30,7 @@ SHIPPED = ("config", "partnerships", "surveys", "reports")
         (bench_network, "tests.perf.bench_network", "--agencies"),
         (bench_submissions, "tests.perf.bench_submissions", "--rate"),
         (bench_reports, "tests.perf.bench_reports", "--max-requests"),
+        (bench_journeys, "tests.perf.bench_journeys", "--clients"),
         (load, "tests.perf.load", "--think-min"),
         (faults, "tests.perf.faults", "--only"),
     ],

@@ -58,13 +58,15 @@ def parsed(svg: str) -> ET.Element:
 
 def test_lines_show_the_level_by_thickness_and_dashes_and_only_from_cooperation():
     root = parsed(network_svg(chart_id="net", network=NETWORK, title="Map"))
-    lines = [ln for ln in root.iter(f"{SVG}line") if ln.find(f"{SVG}title") is not None]
+    # A line's style is its own or its group's (the lines of one style share a group).
     styles = {
         ln.find(f"{SVG}title").text.split(":")[0]: (  # type: ignore[union-attr]
-            ln.attrib["stroke-width"],
-            ln.attrib.get("stroke-dasharray", "solid"),
+            ln.attrib.get("stroke-width", group.attrib["stroke-width"]),
+            ln.attrib.get("stroke-dasharray", group.attrib.get("stroke-dasharray", "solid")),
         )
-        for ln in lines
+        for group in root.iter(f"{SVG}g")
+        for ln in group.iter(f"{SVG}line")
+        if ln.find(f"{SVG}title") is not None
     }
     assert styles == {
         "Alpha and Beta": ("5", "solid"),
