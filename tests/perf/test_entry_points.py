@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import get_commands
 
-from tests.perf import bench, bench_network, bench_reports, bench_submissions, load
+from tests.perf import bench, bench_network, bench_reports, bench_submissions, cluster, load
 from tests.perf.faults import __main__ as faults
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +24,7 @@ SHIPPED = ("config", "partnerships", "surveys", "reports")
         (bench_submissions, "tests.perf.bench_submissions", "--rate"),
         (bench_reports, "tests.perf.bench_reports", "--max-requests"),
         (load, "tests.perf.load", "--think-min"),
+        (cluster, "tests.perf.cluster", "--stop-after"),
         (faults, "tests.perf.faults", "--only"),
     ],
 )
