@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-provider install install-dev pdf-deps system-deps i18n i18n-deps messages lint format typecheck bench load worker clean
+.PHONY: run test test-provider install install-dev pdf-deps system-deps cluster-deps i18n i18n-deps messages lint format typecheck bench load cluster-check worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -154,6 +154,25 @@ load: install-dev
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	DATABASE_URL=$(LOAD_DATABASE_URL) CELERY_BROKER_URL=$(LOAD_BROKER_URL) \
 	  $(BIN)/python -m tests.perf.load
+
+# Several machines on one: nginx (Debian's, run as the current user with everything under
+# var/cluster-nginx) in front of two gunicorns, a Celery worker per queue (two on scoring), one
+# beat; its own PostgreSQL database and Redis database 12 (broker and shared cache).
+CLUSTER_PACKAGES := nginx
+CLUSTER_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partnership_lens_cluster
+CLUSTER_REDIS_URL ?= redis://127.0.0.1:6379/12
+
+cluster-deps:
+	$(call install_missing,$(CLUSTER_PACKAGES))
+
+cluster-check: install-dev cluster-deps
+	@dropdb -h 127.0.0.1 -U postgres --if-exists partnership_lens_cluster
+	@createdb -h 127.0.0.1 -U postgres partnership_lens_cluster
+	@redis-cli -u $(CLUSTER_REDIS_URL) flushdb >/dev/null
+	DATABASE_URL=$(CLUSTER_DATABASE_URL) $(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	DATABASE_URL=$(CLUSTER_DATABASE_URL) CELERY_BROKER_URL=$(CLUSTER_REDIS_URL) \
+	  CACHE_URL=$(CLUSTER_REDIS_URL) $(BIN)/python -m tests.perf.cluster
 
 # Fault scenarios against private PostgreSQL and Redis servers (started and stopped here, on
 # free ports of 127.0.0.1); one PASS/FAIL line per scenario, non-zero exit on any failure.

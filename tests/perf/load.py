@@ -303,6 +303,7 @@ class Hit:
     status: int  # 0: no answer (an exception)
     failed: bool  # no HTTP answer, or not 2xx/3xx
     unexpected: bool  # 2xx/3xx, but not what the journey expects next
+    at: float = field(default_factory=time.monotonic)  # when it was answered (or failed)
 
 
 class JourneyStopped(Exception):
@@ -511,18 +512,22 @@ def warm_up(port: int, workers: int, seconds: float = 60) -> None:
 
 def wait_for_scoring(round_ids: list[int], seconds: float) -> bool:
     """True once no scoring task is pending and each round's latest scorecard read every
-    submitted response."""
+    submitted response, or the round may not get one (an open anonymous round stores nothing,
+    publication's own rule)."""
     from reports.models import Scorecard
+    from reports.services.publication import publication_due
     from surveys.models import Response, Round
 
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         settled = not Round.objects.filter(pk__in=round_ids, scoring_queued=True).exists()
-        for round_id in round_ids:
-            latest = Scorecard.objects.filter(round_id=round_id).order_by("-computed_at", "-id")
+        for survey_round in Round.objects.filter(pk__in=round_ids):
+            latest = Scorecard.objects.filter(round=survey_round).order_by("-computed_at", "-id")
             seen = latest.values_list("submissions_seen", flat=True).first()
-            submitted = Response.objects.filter(round_id=round_id, submitted_at__isnull=False)
-            settled = settled and seen == submitted.count()
+            submitted = Response.objects.filter(round=survey_round, submitted_at__isnull=False)
+            count = submitted.count()
+            due = publication_due(survey_round, n_submitted=count, published_seen=seen)
+            settled = settled and (seen == count or not due)
         if settled:
             return True
         time.sleep(0.5)

@@ -106,6 +106,10 @@ def celery_worker_command(*options: str) -> list[str]:
     return [str(BIN_DIR / "celery"), "-A", "config", "worker", *options]
 
 
+def celery_beat_command(*options: str) -> list[str]:
+    return [str(BIN_DIR / "celery"), "-A", "config", "beat", *options]
+
+
 @contextmanager
 def app_servers(*, env: dict[str, str], workers: int, name: str) -> Iterator[int]:
     """gunicorn (`workers` processes) and one Celery worker on 127.0.0.1; yields the port.

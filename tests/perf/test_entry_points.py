@@ -15,6 +15,7 @@ from tests.perf import (
     bench_network,
     bench_reports,
     bench_submissions,
+    cluster,
     load,
 )
 from tests.perf.faults import __main__ as faults
@@ -32,6 +33,7 @@ SHIPPED = ("config", "partnerships", "surveys", "reports")
         (bench_reports, "tests.perf.bench_reports", "--max-requests"),
         (bench_journeys, "tests.perf.bench_journeys", "--clients"),
         (load, "tests.perf.load", "--think-min"),
+        (cluster, "tests.perf.cluster", "--stop-after"),
         (faults, "tests.perf.faults", "--only"),
     ],
 )

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from reports import scoring
 from reports.services import round_score, scoring_instrument
@@ -27,6 +28,7 @@ from tests.perf.load import (
     expected_answers,
     section_payload,
     stored_answer,
+    wait_for_scoring,
 )
 
 
@@ -141,3 +143,19 @@ def test_a_round_respondents_score_as_the_scoring_service_scores_them(db):
     assert all(r.ranking for r in respondents)
     assert stored.data == json.loads(json.dumps(fresh.to_dict()))
     assert stored.submissions_seen == len(respondents)
+
+
+def test_scoring_has_caught_up_once_each_round_that_may_be_scored_is(db):
+    # The wait after the drive (load and cluster checks): an open anonymous round stores
+    # nothing, so it must not hold the wait up; an attributed one must be scored.
+    survey_round, _n = data.csv_round_create(tag="w", n_responses=6, n_agencies=3)
+    assert not wait_for_scoring([survey_round.pk], seconds=0.1)  # submitted, not scored
+
+    round_score(round_id=survey_round.pk)
+    assert wait_for_scoring([survey_round.pk], seconds=0.1)
+
+    other, _n = data.csv_round_create(tag="x", n_responses=6, n_agencies=3)
+    Round.objects.filter(pk=other.pk).update(reporting_mode=ReportingMode.ANONYMOUS)
+    assert wait_for_scoring([survey_round.pk, other.pk], seconds=0.1)  # open: nothing due
+    Round.objects.filter(pk=other.pk).update(closed_at=timezone.now())
+    assert not wait_for_scoring([survey_round.pk, other.pk], seconds=0.1)  # closed: due
