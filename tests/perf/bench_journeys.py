@@ -17,24 +17,13 @@ import argparse
 import os
 import statistics
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.core.management.base import CommandError
 
 from tests.perf import cli
-from tests.perf.served import (
-    BASE_DIR,
-    SERVED_ENV,
-    celery_worker_command,
-    free_port,
-    gunicorn_command,
-    percentile,
-    start_process,
-    stop_process,
-    wait_for_port,
-)
+from tests.perf.served import app_processes, percentile
 
 DEFAULT_BROKER = "redis://127.0.0.1:6379/14"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -55,26 +44,6 @@ def workers_cpu_seconds(master_pid: int, proc: Path = Path("/proc")) -> float:
         if int(fields[2]) == master_pid and pid != master_pid:
             total += int(fields[11]) + int(fields[12])
     return total / CLOCK_TICKS
-
-
-@contextmanager
-def served(env: dict[str, str], workers: int) -> Iterator[tuple[int, int]]:
-    """gunicorn and a Celery worker, as the load test runs them; yields (port, gunicorn pid)."""
-    port = free_port()
-    env = {**env, **SERVED_ENV}
-    logs = BASE_DIR / "var"
-    server = start_process(gunicorn_command(port, workers), env, logs / "journeys-gunicorn.log")
-    worker = start_process(
-        celery_worker_command("--pool", "solo", "--loglevel", "WARNING"),
-        env,
-        logs / "journeys-celery.log",
-    )
-    try:
-        wait_for_port(port)
-        yield port, server.pid
-    finally:
-        stop_process(server)
-        stop_process(worker)
 
 
 def arguments() -> argparse.ArgumentParser:
@@ -113,7 +82,7 @@ def command(args: argparse.Namespace, out: cli.Output) -> None:
     out.write("building the invitations...")
     round_ids, partners = load.build_workload(seed=args.seed, double_press_rate=0, revisit_rate=0)
     load_before = os.getloadavg()[0]
-    with served(env, args.workers) as (port, gunicorn_pid):
+    with app_processes(env=env, workers=args.workers, name="journeys") as (port, gunicorn_pid):
         load.warm_up(port, args.workers)
         out.write(f"{len(partners)} journeys by {args.clients} clients...")
         cpu_before = workers_cpu_seconds(gunicorn_pid)

@@ -35,6 +35,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from tests.perf import cli
+from tests.perf.load import journey_arguments
 from tests.perf.served import (
     BASE_DIR,
     SERVED_ENV,
@@ -344,16 +345,7 @@ def arguments() -> argparse.ArgumentParser:
         "through nginx, one gunicorn and one scoring worker stopped midway; then the load "
         "test's checks, beat, and /readyz through nginx. Exits non-zero if any check fails.",
     )
-    parser.add_argument("--clients", type=int, default=24, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=2, help="workers of each gunicorn")
-    parser.add_argument(
-        "--ramp", type=float, default=45.0, help="seconds over which partners arrive"
-    )
-    parser.add_argument("--think-min", type=float, default=0.1)
-    parser.add_argument("--think-max", type=float, default=0.5)
-    parser.add_argument(
-        "--time-limit", type=float, default=90.0, help="hard stop for the clients, seconds"
-    )
     parser.add_argument(
         "--stop-after",
         type=float,
@@ -361,14 +353,7 @@ def arguments() -> argparse.ArgumentParser:
         help="seconds in when one gunicorn and one scoring worker are stopped "
         "(default: a third of the time limit)",
     )
-    parser.add_argument(
-        "--double-press", type=float, default=0.1, help="share who press submit twice"
-    )
-    parser.add_argument(
-        "--revisit", type=float, default=0.1, help="share who change a page before submitting"
-    )
-    parser.add_argument("--seed", type=int, default=7)
-    return parser
+    return journey_arguments(parser, clients=24, ramp=45.0, time_limit=90.0)
 
 
 def command(args: argparse.Namespace, out: cli.Output) -> None:

@@ -695,15 +695,22 @@ def arguments() -> argparse.ArgumentParser:
         "checks every acknowledged submission is stored once and every scorecard matches a "
         "fresh recomputation. Exits non-zero if any check fails.",
     )
-    parser.add_argument("--clients", type=int, default=30, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    return journey_arguments(parser, clients=30, ramp=42.0, time_limit=120.0)
+
+
+def journey_arguments(
+    parser: argparse.ArgumentParser, *, clients: int, ramp: float, time_limit: float
+) -> argparse.ArgumentParser:
+    """The options of a run of the journey workload (the load test and the cluster check)."""
+    parser.add_argument("--clients", type=int, default=clients, help="concurrent clients")
     parser.add_argument(
-        "--ramp", type=float, default=42.0, help="seconds over which partners arrive"
+        "--ramp", type=float, default=ramp, help="seconds over which partners arrive"
     )
     parser.add_argument("--think-min", type=float, default=0.1)
     parser.add_argument("--think-max", type=float, default=0.5)
     parser.add_argument(
-        "--time-limit", type=float, default=120.0, help="hard stop for the clients, seconds"
+        "--time-limit", type=float, default=time_limit, help="hard stop for the clients, seconds"
     )
     parser.add_argument(
         "--double-press", type=float, default=0.1, help="share who press submit twice"

@@ -112,7 +112,14 @@ def celery_beat_command(*options: str) -> list[str]:
 
 @contextmanager
 def app_servers(*, env: dict[str, str], workers: int, name: str) -> Iterator[int]:
-    """gunicorn (`workers` processes) and one Celery worker on 127.0.0.1; yields the port.
+    """gunicorn (`workers` processes) and one Celery worker on 127.0.0.1; yields the port."""
+    with app_processes(env=env, workers=workers, name=name) as (port, _gunicorn_pid):
+        yield port
+
+
+@contextmanager
+def app_processes(*, env: dict[str, str], workers: int, name: str) -> Iterator[tuple[int, int]]:
+    """As app_servers, yielding the port and gunicorn's pid too (its workers' process group).
 
     Production settings over plain HTTP, logs in var/<name>-gunicorn.log and
     var/<name>-celery.log; both process groups are stopped on the way out, whatever happens.
@@ -128,7 +135,7 @@ def app_servers(*, env: dict[str, str], workers: int, name: str) -> Iterator[int
     )
     try:
         wait_for_port(port)
-        yield port
+        yield port, server.pid
     finally:
         stop_process(server)
         stop_process(worker)
