@@ -54,7 +54,7 @@ def _link_problem(request: HttpRequest, kind: str, invitation: Invitation | None
         return render(
             request,
             "surveys/respond/submitted.html",
-            {"round": invitation.round, "response": response},
+            {"round": selectors.respondent_partnership(invitation).round, "response": response},
         )
     return render(
         request,
@@ -170,7 +170,8 @@ def respond_start(request: HttpRequest) -> HttpResponse:
             # The rest of the journey follows the language chosen here.
             languages.remember(request, redirect_to, language)
         return redirect_to
-    sections = selectors.instrument_sections(invitation.round.instrument_id)
+    sections = selectors.invitation_structure(invitation).sections
+    selectors.respondent_partnership(invitation)
     introduction, introduction_language = invitation.round.local_introduction()
     return render(
         request,
@@ -222,13 +223,13 @@ def respond_section(request: HttpRequest, number: int) -> HttpResponse:
             return redirect("surveys:respond_start")
     if response.is_submitted:
         return redirect("surveys:respond_check")
-    sections = selectors.instrument_sections(invitation.round.instrument_id)
+    structure = selectors.invitation_structure(invitation)
+    sections = structure.sections
     if number > len(sections):
         return redirect("surveys:respond_check")
     if number < 1:
         raise Http404
-    section = sections[number - 1]
-    questions = selectors.section_questions(section)
+    questions = structure.section_questions(sections[number - 1])
     agencies = selectors.section_relationship_agencies(
         invitation.round, questions, excluding=invitation.agency_id
     )
@@ -281,9 +282,11 @@ def respond_check(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "surveys/respond/submitted.html",
-            {"round": invitation.round, "response": response},
+            {"round": selectors.respondent_partnership(invitation).round, "response": response},
         )
-    summary = selectors.response_summary(response)
+    structure = selectors.invitation_structure(invitation)
+    summary = selectors.response_summary(structure, response)
+    answered = {answer.question_id for _s, rows in summary for _q, answer in rows if answer}
     return render(
         request,
         "surveys/respond/check.html",
@@ -293,7 +296,11 @@ def respond_check(request: HttpRequest) -> HttpResponse:
             "response": response,
             "summary": summary,
             "agency_names": selectors.summary_agency_names(invitation.round, summary),
-            "missing": [] if response.is_submitted else services.missing_required(response),
+            "missing": (
+                []
+                if response.is_submitted
+                else services.missing_required(response, structure=structure, answered=answered)
+            ),
         },
     )
 
@@ -330,7 +337,7 @@ def respond_done(request: HttpRequest) -> HttpResponse:
         request,
         "surveys/respond/done.html",
         {
-            "round": invitation.round,
+            "round": selectors.respondent_partnership(invitation).round,
             "response": response,
             "answers_visible": selectors.own_answers_visible(invitation),
         },
@@ -346,10 +353,11 @@ def csrf_failure_on_section(request: HttpRequest, number: int) -> HttpResponse:
     invitation = _session_invitation(request)
     if invitation is None or not hasattr(invitation, "response"):
         return _session_ended(request)
-    sections = selectors.instrument_sections(invitation.round.instrument_id)
+    structure = selectors.invitation_structure(invitation)
+    sections = structure.sections
     if not 1 <= number <= len(sections):
         return _session_ended(request)
-    questions = selectors.section_questions(sections[number - 1])
+    questions = structure.section_questions(sections[number - 1])
     agencies = selectors.section_relationship_agencies(
         invitation.round, questions, excluding=invitation.agency_id
     )

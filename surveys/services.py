@@ -39,6 +39,7 @@ from .models import (
     Round,
 )
 from .signals import round_answers_changed, round_closed, round_responses_deleted
+from .structure import Structure
 from .tokens import digests_match, new_link, token_digest, token_for
 
 logger = logging.getLogger(__name__)
@@ -552,10 +553,18 @@ def response_save_section(
     return locked
 
 
-def missing_required(response: Response) -> list[Question]:
-    """Required questions this response has not answered (one query): the one definition of a
-    complete response, for online submission and paper entry alike. An answer is stored only
-    when it says something (see answers.is_unanswered), so a stored row is an answer."""
+def missing_required(
+    response: Response, *, structure: Structure | None = None, answered: set[int] | None = None
+) -> list[Question]:
+    """Required questions this response has not answered: the one definition of a complete
+    response, for online submission and paper entry alike. An answer is stored only when it
+    says something (see answers.is_unanswered), so a stored row is an answer.
+
+    One query; none when the caller has read the questionnaire's structure and the ids of the
+    questions the response has answers for.
+    """
+    if structure is not None and answered is not None:
+        return [q for q in structure.required if q.pk not in answered]
     return list(
         Question.objects.filter(instrument_id=response.round.instrument_id, required=True)
         .exclude(answers__response=response)

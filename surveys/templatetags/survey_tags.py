@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django import template
+from django import forms, template
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from surveys.answers import ranking_order, stored_answer_value
+from surveys.answers import DONT_KNOW, ranking_order, stored_answer_value
 from surveys.forms import LIKERT_CHOICES, relationship_choices
 from surveys.models import Answer, Question, QuestionType, Round
 
@@ -26,6 +28,42 @@ def question_block(form, question: Question) -> dict:
     else:
         context["field"] = form[question.code]
     return context
+
+
+RADIO = (
+    '<div class="{}">\n<input class="form-check-input" type="radio" name="{}" id="{}" value="{}"{}>'
+    '\n<label class="{}" for="{}">{}</label>\n</div>\n'
+)
+
+
+@register.simple_tag
+def radio_options(
+    field: forms.BoundField, option_class: str, label_class: str, numbered: bool = False
+) -> SafeString:
+    """A choice field's radio buttons, one ``<div class=option_class>`` each, the saved or
+    posted one checked; ``numbered`` puts each level's number before its label (not before
+    "don't know"). Built here rather than in a template loop, which cost most of a question
+    page's time; ids are the ones Django's RadioSelect gives (``<auto_id>_<index>``)."""
+    value = field.value()
+    current = "" if value is None else str(value)
+    name, auto_id = field.html_name, field.auto_id
+    return format_html_join(
+        "",
+        RADIO,
+        (
+            (
+                option_class,
+                name,
+                f"{auto_id}_{index}",
+                choice,
+                SafeString(" checked") if str(choice) == current else "",
+                label_class,
+                f"{auto_id}_{index}",
+                format_html("{} {}", choice, label) if numbered and choice != DONT_KNOW else label,
+            )
+            for index, (choice, label) in enumerate(field.field.choices)  # type: ignore[attr-defined]
+        ),
+    )
 
 
 @register.simple_tag
