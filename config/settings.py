@@ -552,6 +552,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# Which invitation a respondent's browser answers (surveys.respondent_cookie): signed, HttpOnly,
+# as old as a session at most.
+RESPONDENT_COOKIE_NAME = "respondent"
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 # A strict Content-Security-Policy: every script and style comes from the app's own static

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET
 
 from partnerships.models import User
 from partnerships.selectors import ServiceOwner, service_owner
-from surveys.respond_views import SESSION_KEY
+from surveys.respondent_cookie import bound_invitation_id
 from surveys.selectors import visitor_authority
 
 
@@ -36,7 +36,7 @@ class Cookie:
 def _owner(request: HttpRequest) -> dict[str, object]:
     """The page's `owner` (who runs the service for this visitor) and how to name them."""
     user: User = request.user  # type: ignore[assignment]  # AnonymousUser reads as not signed in
-    owner: ServiceOwner = service_owner(visitor_authority(user, request.session.get(SESSION_KEY)))
+    owner: ServiceOwner = service_owner(visitor_authority(user, bound_invitation_id(request)))
     return {
         "owner": owner,
         "owner_name": owner.name or _("the local authority that runs the survey"),
@@ -53,12 +53,17 @@ def cookies_set() -> list[Cookie]:
     cookies = [
         Cookie(
             settings.SESSION_COOKIE_NAME,
-            _(
-                "Keeps you signed in, or, when you opened a questionnaire from your link, "
-                "remembers which questionnaire is yours so the link never has to appear again."
-            ),
+            _("Keeps you signed in."),
             _("%(duration)s, or until you sign out")
             % {"duration": _duration(settings.SESSION_COOKIE_AGE)},
+        ),
+        Cookie(
+            settings.RESPONDENT_COOKIE_NAME,
+            _(
+                "When you opened a questionnaire from your link, remembers which questionnaire "
+                "is yours so the link never has to appear again."
+            ),
+            _duration(settings.SESSION_COOKIE_AGE),
         ),
     ]
     if not settings.CSRF_USE_SESSIONS:

@@ -1,8 +1,9 @@
 """The respondent journey: link, consent, one section per page, check answers, submit.
 
-The link's token is exchanged once for a session bound to the invitation, then the browser moves
-to URLs without it. Each page form also carries a signed reference to the invitation, so a page
-left open past the session's end still saves what was typed.
+The link's token is exchanged once for a signed cookie naming the invitation (see
+respondent_cookie), then the browser moves to URLs without it. Each page form also carries a
+signed reference to the invitation, so a page left open past the cookie's end still saves what
+was typed.
 """
 
 from __future__ import annotations
@@ -24,13 +25,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import languages
 from core.client_address import client_ip
 
-from . import selectors, services
+from . import respondent_cookie, selectors, services
 from .forms import ConsentForm, QuestionnaireForm
 from .models import Invitation
 
 logger = logging.getLogger(__name__)
 
-SESSION_KEY = "respondent_invitation_id"
 RESUME_SALT = "surveys.respond.resume"
 RESUME_MAX_AGE = 60 * 60 * 24 * 60  # a page may sit open for days; the round's dates still apply
 
@@ -68,16 +68,9 @@ def _session_ended(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/respond/session_ended.html", status=403)
 
 
-def _bind_session(request: HttpRequest, invitation: Invitation) -> None:
-    # A new key when the invitation changes (no fixation); otherwise no session write at all.
-    if request.session.get(SESSION_KEY) != invitation.pk:
-        request.session.cycle_key()
-        request.session[SESSION_KEY] = invitation.pk
-
-
 def _session_invitation(request: HttpRequest) -> Invitation | None:
-    """The invitation this browser's session is already bound to; never binds one."""
-    invitation_id = request.session.get(SESSION_KEY)
+    """The invitation this browser is already bound to; never binds one."""
+    invitation_id = respondent_cookie.bound_invitation_id(request)
     if invitation_id is None:
         return None
     invitation = selectors.respondent_invitation(invitation_id)
@@ -87,12 +80,13 @@ def _session_invitation(request: HttpRequest) -> Invitation | None:
 
 
 def _current_invitation(request: HttpRequest) -> Invitation | None:
-    """The session's invitation, or, on a POST that passed the CSRF check, the page's resume.
+    """The browser's invitation, or, on a POST that passed the CSRF check, the page's resume.
 
-    Only views behind Django's CSRF check may call this: a resume value binds the session, and
-    binding one from another site's form would plant that site's invitation in this browser.
+    Only views behind Django's CSRF check (and respondent_cookie.sets_binding) may call this: a
+    resume value binds the browser, and binding one from another site's form would plant that
+    site's invitation in this browser.
     """
-    invitation_id = request.session.get(SESSION_KEY)
+    invitation_id = respondent_cookie.bound_invitation_id(request)
     if invitation_id is None and request.method == "POST" and request.POST.get("resume"):
         try:
             invitation_id = signing.loads(
@@ -104,7 +98,7 @@ def _current_invitation(request: HttpRequest) -> Invitation | None:
         return None
     invitation = selectors.respondent_invitation(invitation_id)
     if invitation is not None:
-        _bind_session(request, invitation)
+        respondent_cookie.bind(request, invitation.pk)
         _questionnaire_language(request, invitation)
     return invitation
 
@@ -127,6 +121,7 @@ def _journey(request: HttpRequest):
 
 @never_cache
 @require_GET
+@respondent_cookie.sets_binding
 def respond_link(request: HttpRequest, token: str) -> HttpResponse:
     # The language switch must never copy the token into the page: it returns to the start.
     request.language_next = reverse("surveys:respond_start")  # type: ignore[attr-defined]
@@ -143,12 +138,13 @@ def respond_link(request: HttpRequest, token: str) -> HttpResponse:
             cache.add(key, 0, timeout=settings.LINK_GUESS_WINDOW_SECONDS)
             cache.incr(key)
         return _link_problem(request, problem.kind, problem.invitation)
-    _bind_session(request, invitation)
+    respondent_cookie.bind(request, invitation.pk)
     return redirect("surveys:respond_start")
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@respondent_cookie.sets_binding
 def respond_start(request: HttpRequest) -> HttpResponse:
     invitation, problem = _journey(request)
     if problem:
@@ -209,6 +205,7 @@ def _section_context(invitation, sections, number, form, return_to_check):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@respondent_cookie.sets_binding
 def respond_section(request: HttpRequest, number: int) -> HttpResponse:
     invitation, problem = _journey(request)
     if problem:
@@ -266,6 +263,7 @@ def respond_section(request: HttpRequest, number: int) -> HttpResponse:
 
 @never_cache
 @require_GET
+@respondent_cookie.sets_binding
 def respond_check(request: HttpRequest) -> HttpResponse:
     invitation = _current_invitation(request)
     if invitation is None:
@@ -307,6 +305,7 @@ def respond_check(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
+@respondent_cookie.sets_binding
 def respond_submit(request: HttpRequest) -> HttpResponse:
     invitation, problem = _journey(request)
     if problem:
@@ -326,6 +325,7 @@ def respond_submit(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
+@respondent_cookie.sets_binding
 def respond_done(request: HttpRequest) -> HttpResponse:
     invitation = _current_invitation(request)
     if invitation is None:

@@ -196,6 +196,7 @@ def respondent_invitation(invitation_id: int) -> Invitation | None:
         # What select_related records for a missing reverse one-to-one: no query when asked.
         Invitation.response.related.set_cached_value(invitation, None)
     else:
+        response.round = survey_round
         invitation.response = response
     invitation.instrument_digest = digest  # type: ignore[attr-defined]
     return invitation

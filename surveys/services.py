@@ -14,7 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -541,16 +542,23 @@ def response_save_section(
     section_position: int,
     questions: list[Question],
     values: Mapping[str, Any],
-) -> Response:
-    """Save one page of answers. Nothing is saved for a submitted response or a closed round."""
-    locked = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
-    if locked.is_submitted or not locked.round.is_open():
+) -> None:
+    """Save one page of answers. Nothing is saved for a submitted response or a closed round.
+
+    The response's row is updated first, only while it is not submitted, which locks it until
+    the answers are stored: a submission in another tab waits, then reads them. The round is
+    the one the request read (``response.round``): a round closed in the same instant may keep
+    a page of an unsubmitted response, which nothing reads.
+    """
+    if not response.round.is_open():
         raise ResponseLocked
-    _check_relationships(locked.round, locked.agency_id, questions, values)
-    _store_answers(locked, questions, values)
-    locked.last_section = max(locked.last_section, section_position)
-    locked.save(update_fields=["last_section", "updated_at"])
-    return locked
+    _check_relationships(response.round, response.agency_id, questions, values)
+    unsubmitted = Response.objects.filter(pk=response.pk, submitted_at__isnull=True)
+    if not unsubmitted.update(
+        last_section=Greatest("last_section", Value(section_position)), updated_at=timezone.now()
+    ):
+        raise ResponseLocked
+    _store_answers(response, questions, values)
 
 
 def missing_required(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms, template
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -17,8 +19,19 @@ register = template.Library()
 LIKERT_LABELS = dict(LIKERT_CHOICES)
 
 
-@register.inclusion_tag("surveys/partials/question.html")
-def question_block(form, question: Question) -> dict:
+QUESTION_TEMPLATE = "surveys/partials/question.html"
+PRISTINE_BLOCKS = "_pristine_blocks"  # on a question instance: its unanswered markup by language
+
+
+@register.simple_tag
+def question_block(form, question: Question) -> SafeString:
+    """One question of a QuestionnaireForm, rendered with surveys/partials/question.html.
+
+    A question nobody has answered yet, on a page not posted, looks the same for everyone in
+    one language, and that is how every page of a questionnaire is first seen: its markup is
+    kept on the question instance (those of the journey are shared per process, see
+    surveys.structure) instead of being rendered again on every request.
+    """
     context = {"form": form, "question": question}
     if question.type == QuestionType.RANKING:
         context["rank_fields"] = form.rank_fields(question)
@@ -27,7 +40,25 @@ def question_block(form, question: Question) -> dict:
         context["levels"] = relationship_choices(question)
     else:
         context["field"] = form[question.code]
-    return context
+    pristine = not form.is_bound and _unanswered(question, context)
+    if pristine:
+        blocks = question.__dict__.setdefault(PRISTINE_BLOCKS, {})
+        language = translation.get_language()
+        if language in blocks:
+            return blocks[language]
+    html = SafeString(render_to_string(QUESTION_TEMPLATE, context))
+    if pristine:
+        blocks[language] = html
+    return html
+
+
+def _unanswered(question: Question, context: dict) -> bool:
+    """No value shown on any of the question's fields; never for working relationships, whose
+    rows are the round's agencies."""
+    if question.type == QuestionType.RELATIONSHIPS:
+        return False
+    fields = context["rank_fields"] if question.type == QuestionType.RANKING else [context["field"]]
+    return all(field.value() in (None, "") for field in fields)
 
 
 RADIO = (

@@ -164,7 +164,7 @@ def test_every_cookie_the_service_sets_is_on_the_cookies_page(cast):
     _invitation, link = factories.invitation(rnd, cast.agency)
     respondent.get(reverse("surveys:respond_link", args=[link]))
     set_names = set(browser.cookies) | set(respondent.cookies)
-    assert {"sessionid", "csrftoken", "messages"} <= set_names
+    assert {"sessionid", "csrftoken", "messages", "respondent"} <= set_names
     listed = set(
         re.findall(r"<code>([^<]+)</code>", Client().get(reverse("cookies")).content.decode())
     )

@@ -406,7 +406,7 @@ def test_a_forged_resume_value_opens_no_invitation(client, cast, rnd):
         with nothing_written():
             response = client.post(section_url(1), {"position": "frontline", "resume": resume})
         assert response.status_code == 403
-        assert "respondent_invitation_id" not in client.session
+        assert "respondent" not in client.cookies
     # The control: the value the page itself carries does resume the questionnaire.
     genuine = signing.dumps(invitation.pk, salt="surveys.respond.resume")
     response = client.post(section_url(1), {"position": "frontline", "resume": genuine})

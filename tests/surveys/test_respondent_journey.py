@@ -226,7 +226,7 @@ def test_a_page_left_open_after_the_session_ended_still_saves(client, survey):
     aims = survey.round.instrument.sections.get(code="aims")
     page = client.get(section_url(aims.position))
     resume = page.context["resume"]
-    client.cookies.pop("sessionid")  # the session expired while the page was open
+    client.cookies.pop("respondent")  # the binding expired while the page was open
     data = {**section_data(aims, likert="2"), "resume": resume}
     response = client.post(section_url(aims.position), data)
     assert response.status_code == 302
@@ -261,7 +261,7 @@ def test_another_site_cannot_plant_a_respondent_session_through_an_expired_form(
     """Login CSRF: a cross-site post carrying a genuine resume value but no valid CSRF token."""
     from django.core import signing
 
-    from surveys.respond_views import RESUME_SALT, SESSION_KEY
+    from surveys.respond_views import RESUME_SALT
 
     # The attacker's own invitation: its resume value is on every page of their questionnaire.
     resume = signing.dumps(survey.invitation.pk, salt=RESUME_SALT)
@@ -274,8 +274,8 @@ def test_another_site_cannot_plant_a_respondent_session_through_an_expired_form(
         response = victim.post(section_url(aims.position), data)
         assert response.status_code == 403
         assert "Open your invitation link again" in response.content.decode()
-        assert "sessionid" not in response.cookies
-    assert SESSION_KEY not in victim.session
+        assert "respondent" not in response.cookies
+    assert "respondent" not in victim.cookies
     # The victim's browser is bound to nothing: the next page still asks for a link.
     assert victim.get(section_url(aims.position)).status_code == 403
     assert victim.get(CHECK).status_code == 403
@@ -290,7 +290,7 @@ def test_a_page_left_open_resumes_with_a_valid_csrf_token(survey):
     browser.post(START, {"consent": "on", "csrfmiddlewaretoken": token})
     aims = survey.round.instrument.sections.get(code="aims")
     page = browser.get(section_url(aims.position))
-    browser.cookies.pop("sessionid")  # the session expired while the page was open
+    browser.cookies.pop("respondent")  # the binding expired while the page was open
     data = {
         **section_data(aims, likert="2"),
         "resume": page.context["resume"],
