@@ -188,9 +188,7 @@ def _report(out: cli.Output, args: argparse.Namespace, measured: Measured, vendo
         f"the test client with CSRF enforced, {vendor}, DEBUG off; "
         f"load average: {os.getloadavg()[0]:.1f}"
     )
-    w(
-        f"{'request':<16}{'count':>7}{'median ms':>11}{'p95 ms':>9}{'CPU ms':>9}{'queries':>9}"
-    )
+    w(f"{'request':<16}{'count':>7}{'median ms':>11}{'p95 ms':>9}{'CPU ms':>9}{'queries':>9}")
     for step, seconds in measured.seconds.items():
         queries = measured.queries[step]
         low, high = min(queries), max(queries)
