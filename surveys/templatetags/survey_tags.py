@@ -46,7 +46,7 @@ def question_block(form, question: Question) -> SafeString:
         language = translation.get_language()
         if language in blocks:
             return blocks[language]
-    html = SafeString(render_to_string(QUESTION_TEMPLATE, context))
+    html = render_to_string(QUESTION_TEMPLATE, context)  # already safe: the template escaped it
     if pristine:
         blocks[language] = html
     return html
@@ -87,7 +87,7 @@ def radio_options(
                 name,
                 f"{auto_id}_{index}",
                 choice,
-                SafeString(" checked") if str(choice) == current else "",
+                " checked" if str(choice) == current else "",
                 label_class,
                 f"{auto_id}_{index}",
                 format_html("{} {}", choice, label) if numbered and choice != DONT_KNOW else label,
