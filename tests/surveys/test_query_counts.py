@@ -50,3 +50,53 @@ def test_section_pages_run_a_constant_number_of_queries(client, cast, tmp_path):
     # Same count at 6 and at 18 questions, for showing and for saving a page.
     assert short[1:] == long[1:]
     assert short[1] <= MAX_QUERIES and short[2] <= MAX_QUERIES
+
+
+def _journey_queries(client, survey_round, agency) -> dict[str, list[str]]:
+    """Each request of one partner's whole questionnaire, with the SQL it ran."""
+    _invitation, token = factories.invitation(survey_round, agency)
+    ran: dict[str, list[str]] = {}
+
+    def request(step: str, method: str, url: str, data: dict | None = None, status: int = 302):
+        with CaptureQueriesContext(connection) as ctx:
+            response = getattr(client, method)(url, *([] if data is None else [data]))
+        assert response.status_code == status, (step, response.status_code)
+        ran[step] = [q["sql"] for q in ctx.captured_queries]
+
+    request("link", "get", reverse("surveys:respond_link", args=[token]))
+    request("consent page", "get", reverse("surveys:respond_start"), status=200)
+    request("consent", "post", reverse("surveys:respond_start"), {"consent": "on"})
+    sections = list(survey_round.instrument.sections.order_by("position"))
+    for section in sections:
+        url = reverse("surveys:respond_section", args=[section.position])
+        request(f"section {section.position} page", "get", url, status=200)
+        request(f"section {section.position} saved", "post", url, section_data(section))
+    request("check", "get", reverse("surveys:respond_check"), status=200)
+    request("submit", "post", reverse("surveys:respond_submit"), {})
+    request("done", "get", reverse("surveys:respond_done"), status=200)
+    return ran
+
+
+def test_each_request_of_the_journey_runs_these_queries(client, cast):
+    """The journey's query budget (issue 18): a section page is read with two queries (the
+    invitation with its round and response, the page's answers) and saved with three (the
+    invitation, the response's row, the answers), whatever the page."""
+    survey_round = factories.survey_round(cast.project)
+    _journey_queries(client, survey_round, cast.agency)  # the questionnaire read once
+    client.cookies.clear()
+    ran = _journey_queries(client, survey_round, cast.agency)
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
+    counts = {step: len([q for q in sql if not q.startswith(control)]) for step, sql in ran.items()}
+    pages = {f"section {n} page": 2 for n in range(1, 10)}
+    saves = {f"section {n} saved": 3 for n in range(1, 10)}
+    assert counts == {
+        "link": 3,  # the invitation by its token's digest, its response, the opening stamped
+        "consent page": 3,  # the invitation, its partnership (named), its agency (named)
+        "consent": 3,  # the invitation, then the response looked for and created
+        **pages,
+        **saves,
+        "check": 2,  # the invitation, the answers (what is missing follows from them)
+        "submit": 4,  # the invitation, the response locked, what is missing, the stamp
+        "done": 2,  # the invitation, its partnership
+    }
+    assert sum(counts.values()) == 62  # 24 requests
