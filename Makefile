@@ -128,6 +128,8 @@ worker: install
 # Benchmarks build their own data in a separate PostgreSQL database on 127.0.0.1.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/partnership_lens_bench
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
+# In-process measurements run with the settings the served app has (tests/perf/served.py).
+SERVED_SETTINGS = DJANGO_DEBUG=0 DJANGO_HTTPS=0 ALLOWED_HOSTS=127.0.0.1 DATABASE_CONN_MAX_AGE=60
 
 bench: install-dev
 	@dropdb -h 127.0.0.1 -U postgres --if-exists partnership_lens_bench
@@ -138,6 +140,9 @@ bench: install-dev
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.perf.bench_network
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.perf.bench_submissions
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.perf.bench_reports
+	@redis-cli -u $(BENCH_BROKER_URL) flushdb >/dev/null
+	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) $(SERVED_SETTINGS) \
+	  $(BIN)/python -m tests.perf.profile_journey
 	@redis-cli -u $(BENCH_BROKER_URL) flushdb >/dev/null
 	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \
 	  $(BIN)/python -m tests.perf.bench_journeys

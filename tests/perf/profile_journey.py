@@ -30,6 +30,7 @@ from tests.perf import cli
 SECTION_TARGET_MS = 5.0
 SECTION_QUERY_TARGET = 3
 JOURNEY_TARGET_MS = 120.0
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")  # not counted
 
 
 @dataclass
@@ -66,7 +67,7 @@ class InProcessClient:
 
         def counting(execute, sql, params, many, context):
             nonlocal count
-            count += 1
+            count += not sql.startswith(TRANSACTION_CONTROL)
             return execute(sql, params, many, context)
 
         profile = self.profiler if step == self.profiled else None
