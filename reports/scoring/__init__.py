@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from .engine import (
     alpha_by_dimension,
+    score_answers,
     score_round,
 )
 from .model import (
@@ -42,6 +43,7 @@ from .model import (
     Item,
     RankingOption,
     Respondent,
+    RoundAnswers,
     ScoringInputError,
     band_for,
     default_weights,
@@ -55,7 +57,7 @@ from .network import (
     RelationshipRespondent,
     score_network,
 )
-from .reliability import alpha_from_sums, alpha_sums, instrument_alpha
+from .reliability import alpha_from_sums, alpha_sums, instrument_alpha, likert_alpha_sums
 from .results import (
     AgencyScore,
     DivergentItem,
@@ -89,6 +91,7 @@ __all__ = [
     "RelationshipRespondent",
     "RankingOption",
     "Respondent",
+    "RoundAnswers",
     "SCORING_VERSION",
     "Scorecard",
     "ScoringInputError",
@@ -101,7 +104,9 @@ __all__ = [
     "instrument_alpha",
     "default_weights",
     "kendall_w",
+    "likert_alpha_sums",
     "rwg_j",
+    "score_answers",
     "score_network",
     "score_round",
 ]

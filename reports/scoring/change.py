@@ -24,7 +24,7 @@ import numpy as np
 
 from .engine import _partnership_dimensions
 from .model import DIMENSIONS, INDEX_COMPONENTS, ScoringInputError
-from .statistics import _concordance, _tie_sum
+from .statistics import _concordance, _tie_sums
 
 IMPROVED = "improved"
 NO_CLEAR_CHANGE = "no_clear_change"
@@ -80,7 +80,7 @@ def _resampled(
     rank_sums = weights @ rankings
     n = len(codes)
     if component == "kendall_w":
-        ties = np.array([_tie_sum(row) for row in rankings])
+        ties = _tie_sums(rankings)
         values = _concordance(rank_sums, raters, n, weights @ ties)
     else:
         if participant not in codes:

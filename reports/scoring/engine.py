@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -23,8 +24,11 @@ from .model import (
     SCORING_VERSION,
     Instrument,
     Respondent,
+    RoundAnswers,
     ScoringInputError,
     _is_int,
+    _ranking_matrix,
+    _validate_likert,
     _validate_respondents,
     band_for,
 )
@@ -37,7 +41,7 @@ from .results import (
 from .statistics import (
     _chi_square_p,
     _concordance,
-    _tie_sum,
+    _tie_sums,
     cronbach_alpha,
     rwg_j,
 )
@@ -67,10 +71,11 @@ def _agency_sort_key(agency: Hashable) -> tuple[int, int, str]:
     return (1, 0, str(agency))
 
 
-def _group_by_agency(respondents: Sequence[Respondent]) -> list[tuple[Hashable, list[Respondent]]]:
-    groups: dict[Hashable, list[Respondent]] = {}
-    for respondent in respondents:
-        groups.setdefault(respondent.agency, []).append(respondent)
+def _group_rows(agencies: Sequence[Hashable]) -> list[tuple[Hashable, list[int]]]:
+    """Each agency with its rows, agencies in canonical order, rows in the order given."""
+    groups: dict[Hashable, list[int]] = {}
+    for row, agency in enumerate(agencies):
+        groups.setdefault(agency, []).append(row)
     by_label: dict[str, Hashable] = {}
     for agency in groups:
         label = str(agency)
@@ -120,50 +125,55 @@ def _respondent_dimension_scores(instrument: Instrument, scores: np.ndarray) -> 
     return out
 
 
-def _exact_mean(values: np.ndarray) -> float:
+def _exact_mean(values: list[float]) -> float:
     # fsum is correctly rounded, so respondent order, and duplicating every respondent, cannot
     # move an agency score by even one ulp.
-    return math.fsum(values.tolist()) / values.size
+    return math.fsum(values) / len(values)
 
 
 def _agency_data(
-    instrument: Instrument, groups: list[tuple[Hashable, list[Respondent]]]
+    instrument: Instrument,
+    groups: list[tuple[Hashable, list[int]]],
+    likert: np.ndarray,
+    ranks: np.ndarray,
 ) -> _AgencyData:
-    ordered = [respondent for _, members in groups for respondent in members]
-    answers = _answer_matrix(instrument, ordered)
+    """Spec steps 2, 3 and 5's agency rankings; every agency at once, rows grouped by agency."""
+    order = np.fromiter((row for _, rows in groups for row in rows), dtype=np.intp)
+    sizes = [len(rows) for _, rows in groups]
+    starts = np.cumsum([0, *sizes[:-1]])
+    answers, ranks = likert[order], ranks[order]
     respondent_dims = _respondent_dimension_scores(instrument, _item_scores(instrument, answers))
-    option_codes = [option.code for option in instrument.ranking_options]
-    k, n_options = len(groups), len(option_codes)
+    k = len(groups)
 
     dims = np.full((k, _N_DIMS), np.nan)
-    item_means = np.full((k, answers.shape[1]), np.nan)
-    rankings = np.full((k, n_options), np.nan)
-    has_ranking = np.zeros(k, dtype=bool)
-    tie_sums = np.zeros(k)
-    start = 0
-    for a, (_, members) in enumerate(groups):
-        rows = slice(start, start + len(members))
-        start += len(members)
-        for d in range(_N_DIMS):
-            values = respondent_dims[rows, d]
-            values = values[~np.isnan(values)]
-            if values.size:
+    for d, column in enumerate(respondent_dims.T.tolist()):
+        start = 0
+        for a, size in enumerate(sizes):
+            values = [v for v in column[start : start + size] if v == v]  # v == v: not NaN
+            start += size
+            if values:
                 dims[a, d] = _exact_mean(values)
-        block = answers[rows]
-        answered = np.sum(~np.isnan(block), axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            # Sums of small integers are exact, so these means are order-independent too.
-            item_means[a] = np.where(answered > 0, np.nansum(block, axis=0) / answered, np.nan)
-        ranked = [m.ranking for m in members if m.ranking is not None]
-        if ranked:
-            raw = np.array([[int(r[c]) for c in option_codes] for r in ranked], dtype=float)
-            # Spec step 5: the agency's ranking = mean ranks re-ranked with ties averaged.
-            rankings[a] = stats.rankdata(raw.sum(axis=0) / len(ranked), method="average")
-            has_ranking[a] = True
-            tie_sums[a] = _tie_sum(rankings[a])
+    # Sums of small integers are exact, so these means are order-independent too.
+    present = ~np.isnan(answers)
+    answered = np.add.reduceat(present.astype(np.int64), starts, axis=0)
+    totals = np.add.reduceat(np.where(present, answers, 0.0), starts, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        item_means = np.where(answered > 0, totals / answered, np.nan)
+
+    ranked = ~np.isnan(ranks[:, 0])
+    n_ranked = np.add.reduceat(ranked.astype(np.int64), starts)
+    rank_totals = np.add.reduceat(np.where(ranked[:, None], ranks, 0.0), starts, axis=0)
+    has_ranking = n_ranked > 0
+    rankings = np.full((k, ranks.shape[1]), np.nan)
+    tie_sums = np.zeros(k)
+    if has_ranking.any():
+        # Spec step 5: the agency's ranking = mean ranks re-ranked with ties averaged.
+        mean_ranks = rank_totals[has_ranking] / n_ranked[has_ranking][:, None]
+        rankings[has_ranking] = stats.rankdata(mean_ranks, method="average", axis=1)
+        tie_sums[has_ranking] = _tie_sums(rankings[has_ranking])
     return _AgencyData(
         labels=tuple(str(agency) for agency, _ in groups),
-        sizes=tuple(len(members) for _, members in groups),
+        sizes=tuple(sizes),
         dims=dims,
         item_means=item_means,
         rankings=rankings,
@@ -223,45 +233,66 @@ def _index(components: np.ndarray, weights: np.ndarray, allowed: np.ndarray) -> 
     return np.clip(index, 0.0, 100.0)
 
 
+@functools.lru_cache(maxsize=64)
 def _bootstrap_counts(n_agencies: int, n_resamples: int, seed: int) -> np.ndarray:
     """(n_resamples, k) multiplicities of agencies drawn with replacement.
 
     Draws are rng.integers(0, k, size=(n_resamples, k)) over agencies in canonical order, with
-    rng = numpy.random.default_rng(seed): the same seed always gives the same scorecard.
+    rng = numpy.random.default_rng(seed): the same seed always gives the same scorecard. So
+    the draws depend on k alone for a given seed, and rounds with as many agencies share them
+    (kept, read-only, for the last 64 shapes: at most 64 x 1,000 x k floats).
     """
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, n_agencies, size=(n_resamples, n_agencies))
     offsets = (np.arange(n_resamples) * n_agencies)[:, None]
     flat = np.bincount((draws + offsets).ravel(), minlength=n_resamples * n_agencies)
-    return flat.reshape(n_resamples, n_agencies).astype(float)
+    counts = flat.reshape(n_resamples, n_agencies).astype(float)
+    counts.setflags(write=False)
+    return counts
 
 
 def _divergent_items(
     instrument: Instrument, data: _AgencyData, limit: int
 ) -> tuple[DivergentItem, ...]:
     """Spec step 12: spread of agency means per item, most divergent first."""
-    found: list[DivergentItem] = []
-    for j, item in enumerate(instrument.items):
-        column = data.item_means[:, j]
-        present = ~np.isnan(column)
-        if np.sum(present) < 2:
-            continue  # spread between agencies needs two agencies
-        values = column[present]
+    means = data.item_means
+    n_present = np.sum(~np.isnan(means), axis=0)
+    spread = np.full(means.shape[1], np.nan)
+    sd = np.full(means.shape[1], np.nan)
+    every = n_present == means.shape[0]  # the common case, all items at once: one row each
+    if every.any():
+        rows = np.ascontiguousarray(means[:, every].T)
+        spread[every] = rows.max(axis=1) - rows.min(axis=1)
+        sd[every] = np.std(rows, axis=1, ddof=0)
+    for j in np.flatnonzero(~every & (n_present >= 2)).tolist():
+        values = means[~np.isnan(means[:, j]), j]
+        spread[j] = values.max() - values.min()
+        sd[j] = np.std(values, ddof=0)
+    # Spread between agencies needs two agencies.
+    ranked = sorted(
+        (-r, -s, item.code, j)
+        for j, (item, r, s, n) in enumerate(
+            zip(instrument.items, spread.tolist(), sd.tolist(), n_present.tolist(), strict=True)
+        )
+        if n >= 2
+    )
+    found = []
+    for neg_range, neg_sd, code, j in ranked[:limit]:
+        item = instrument.items[j]
         found.append(
             DivergentItem(
-                code=item.code,
+                code=code,
                 dimension=item.dimension,
-                range=float(values.max() - values.min()),
-                sd=float(np.std(values, ddof=0)),
+                range=-neg_range,
+                sd=-neg_sd,
                 agency_means={
-                    label: float(mean)
-                    for label, mean in zip(data.labels, column, strict=True)
-                    if not math.isnan(mean)
+                    label: mean
+                    for label, mean in zip(data.labels, means[:, j].tolist(), strict=True)
+                    if mean == mean  # not NaN
                 },
             )
         )
-    found.sort(key=lambda d: (-d.range, -d.sd, d.code))
-    return tuple(found[:limit])
+    return tuple(found)
 
 
 def _none_if_nan(value: float) -> float | None:
@@ -312,18 +343,42 @@ def score_round(
 
     In an anonymous round the caller passes only the groups that count (specification 1.1:
     small groups pooled under one label, or left out), so every figure comes from them alone.
+    The respondents are checked and turned into arrays, then scored by ``score_answers``: the
+    one computation of a scorecard, which the bulk rescore calls with arrays it read itself.
     """
+    respondents = list(respondents)
+    _validate_respondents(instrument, respondents)
+    answers = RoundAnswers(
+        agencies=[respondent.agency for respondent in respondents],
+        likert=_answer_matrix(instrument, respondents),
+        rankings=[respondent.ranking for respondent in respondents],
+    )
+    return score_answers(
+        instrument, answers, seed=seed, n_resamples=n_resamples, n_divergent=n_divergent
+    )
+
+
+def score_answers(
+    instrument: Instrument,
+    answers: RoundAnswers,
+    *,
+    seed: int = 20000,
+    n_resamples: int = 1000,
+    n_divergent: int = 5,
+) -> Scorecard:
+    """Score one round given as arrays (``RoundAnswers``); ``score_round`` for Respondents."""
     if not _is_int(n_resamples) or n_resamples < 0:
         raise ScoringInputError(f"n_resamples must be a non-negative integer, got {n_resamples!r}")
     if not _is_int(n_divergent) or n_divergent < 0:
         raise ScoringInputError(f"n_divergent must be a non-negative integer, got {n_divergent!r}")
-    respondents = list(respondents)
-    _validate_respondents(instrument, respondents)
-    groups = _group_by_agency(respondents)
+    likert = _validate_likert(instrument, answers)
+    ranks = _ranking_matrix(instrument, answers)
+    groups = _group_rows(answers.agencies)
+    n_respondents = len(answers.agencies)
     if len(groups) < 2:
-        return _insufficient(instrument, len(groups), len(respondents))
+        return _insufficient(instrument, len(groups), n_respondents)
 
-    data = _agency_data(instrument, groups)
+    data = _agency_data(instrument, groups, likert, ranks)
     k = len(groups)
     option_codes = [option.code for option in instrument.ranking_options]
     participant_col = option_codes.index(instrument.participant_option.code)
@@ -364,13 +419,17 @@ def score_round(
         dim: rwg_j(data.item_means[:, dimension_cols[dim]]) if dimension_cols[dim].size else None
         for dim in DIMENSIONS
     }
+    dims_of = data.dims.tolist()
+    rankings_of = data.rankings.tolist()
     agencies = tuple(
         AgencyScore(
             agency=data.labels[a],
             n_respondents=data.sizes[a],
-            dimensions={dim: _none_if_nan(data.dims[a, d]) for d, dim in enumerate(DIMENSIONS)},
+            dimensions={
+                dim: None if v != v else v for dim, v in zip(DIMENSIONS, dims_of[a], strict=True)
+            },
             ranking=(
-                {code: float(r) for code, r in zip(option_codes, data.rankings[a], strict=True)}
+                dict(zip(option_codes, rankings_of[a], strict=True))
                 if data.has_ranking[a]
                 else None
             ),
@@ -393,7 +452,7 @@ def score_round(
         divergent_items=_divergent_items(instrument, data, n_divergent),
         agencies=agencies,
         n_agencies=k,
-        n_respondents=len(respondents),
+        n_respondents=n_respondents,
         scoring_version=SCORING_VERSION,
         instrument_version=str(instrument.version),
     )

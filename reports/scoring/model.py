@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
@@ -148,10 +148,25 @@ def _validate_instrument(instrument: Instrument) -> None:
     _validate_weights(instrument.weights)
 
 
+@dataclass(frozen=True)
+class RoundAnswers:
+    """One round's respondents as arrays: what every scoring of a round reads.
+
+    Row i is one respondent: ``agencies[i]`` the agency (or group) it counts for, ``likert[i]``
+    its raw answers to the instrument's items in their order (NaN: not answered or don't know),
+    ``rankings[i]`` its ranking as given (option code -> rank) or None. ``score_round`` builds
+    this from Respondents; the bulk rescore builds it straight from the database.
+    """
+
+    agencies: Sequence[Hashable]
+    likert: np.ndarray  # (respondents, items) float
+    rankings: Sequence[object]
+
+
 def _validate_respondents(instrument: Instrument, respondents: Sequence[Respondent]) -> None:
+    """Respondent objects and their Likert answers; rankings are checked with the arrays
+    (``_ranking_matrix``), the same way whichever way a round arrives."""
     item_codes = {item.code for item in instrument.items}
-    option_codes = {option.code for option in instrument.ranking_options}
-    full_ranks = list(range(1, len(option_codes) + 1))
     for pos, respondent in enumerate(respondents):
         if not isinstance(respondent, Respondent):
             raise ScoringInputError(f"respondent #{pos} is not a Respondent: {respondent!r}")
@@ -174,9 +189,45 @@ def _validate_respondents(instrument: Instrument, respondents: Sequence[Responde
                     f"{where}: answer to {code!r} must be an integer {LIKERT_MIN}..{LIKERT_MAX} "
                     f"or None, got {value!r}"
                 )
-        ranking = respondent.ranking
+
+
+def _validate_likert(instrument: Instrument, answers: RoundAnswers) -> np.ndarray:
+    """The answers' Likert matrix as floats, refused unless it is (respondents, items) of
+    whole numbers 1..5 or NaN."""
+    likert = np.asarray(answers.likert, dtype=float)
+    shape = (len(answers.agencies), len(instrument.items))
+    if likert.shape != shape or len(answers.rankings) != shape[0]:
+        raise ScoringInputError(
+            f"answers must hold one Likert row of {shape[1]} items and one ranking per "
+            f"respondent, got {likert.shape} for {shape[0]} respondents and "
+            f"{len(answers.rankings)} rankings"
+        )
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isnan(likert) & (
+            (likert < LIKERT_MIN) | (likert > LIKERT_MAX) | (likert != np.floor(likert))
+        )
+    if bad.any():
+        pos, j = (int(v) for v in np.argwhere(bad)[0])
+        raise ScoringInputError(
+            f"respondent #{pos} (agency {answers.agencies[pos]!r}): answer to "
+            f"{instrument.items[j].code!r} must be an integer {LIKERT_MIN}..{LIKERT_MAX} or "
+            f"missing, got {likert[pos, j]!r}"
+        )
+    return likert
+
+
+def _ranking_matrix(instrument: Instrument, answers: RoundAnswers) -> np.ndarray:
+    """(respondents, options) ranks in the instrument's option order, a NaN row for a
+    respondent without a ranking; refused unless each ranking ranks exactly the instrument's
+    options with each rank 1..n once."""
+    codes = [option.code for option in instrument.ranking_options]
+    option_codes = set(codes)
+    full_ranks = list(range(1, len(codes) + 1))
+    out = np.full((len(answers.rankings), len(codes)), np.nan)
+    for pos, ranking in enumerate(answers.rankings):
         if ranking is None:
             continue
+        where = f"respondent #{pos} (agency {answers.agencies[pos]!r})"
         if not isinstance(ranking, Mapping):
             raise ScoringInputError(f"{where}: ranking must be a mapping or None")
         if set(ranking) != option_codes:
@@ -186,12 +237,16 @@ def _validate_respondents(instrument: Instrument, respondents: Sequence[Responde
                 f"{where}: ranking must rank exactly the instrument's options "
                 f"(missing: {missing}, unknown: {unknown})"
             )
-        values = list(ranking.values())
-        if not all(_is_int(v) for v in values) or sorted(int(v) for v in values) != full_ranks:
+        row = [ranking[code] for code in codes]
+        # type() is int first: the common case, without the slower checks of _is_int.
+        whole = all(type(v) is int for v in row) or all(_is_int(v) for v in row)
+        if not whole or sorted(int(v) for v in row) != full_ranks:
             raise ScoringInputError(
                 f"{where}: ranking must use each rank 1..{len(full_ranks)} exactly once, "
-                f"got {sorted(values, key=str)}"
+                f"got {sorted(ranking.values(), key=str)}"
             )
+        out[pos] = row
+    return out
 
 
 # --------------------------------------------------------------------------------------------

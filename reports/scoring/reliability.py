@@ -31,11 +31,17 @@ from .model import (
 def alpha_sums(instrument: Instrument, respondents: Sequence[Respondent]) -> dict[str, list[int]]:
     """The sums of one round's respondents, per dimension, in the layout above."""
     codes = [item.code for item in instrument.items]
-    if not respondents or not codes:
-        return {}
     raw = np.array([[r.answers.get(code) for code in codes] for r in respondents], dtype=float)
+    return likert_alpha_sums(instrument, raw.reshape(len(respondents), len(codes)))
+
+
+def likert_alpha_sums(instrument: Instrument, likert: np.ndarray) -> dict[str, list[int]]:
+    """``alpha_sums`` of a round given as its Likert matrix (rows respondents, columns the
+    instrument's items, NaN missing), as the bulk rescore reads it."""
+    if not likert.shape[0] or not instrument.items:
+        return {}
     reverse = np.array([item.reverse for item in instrument.items], dtype=bool)
-    points = np.where(reverse, LIKERT_MAX - raw, raw - LIKERT_MIN)
+    points = np.where(reverse, LIKERT_MAX - likert, likert - LIKERT_MIN)
     sums: dict[str, list[int]] = {}
     for dimension in DIMENSIONS:
         columns = [j for j, item in enumerate(instrument.items) if item.dimension == dimension]

@@ -13,10 +13,15 @@ from .model import (
 )
 
 
-def _tie_sum(ranks: np.ndarray) -> float:
-    """sum(t^3 - t) over the tie groups of one rater's ranks."""
-    _, t = np.unique(ranks, return_counts=True)
-    return float(np.sum(t.astype(float) ** 3 - t))
+def _tie_sums(ranks: np.ndarray) -> np.ndarray:
+    """sum(t^3 - t) over the tie groups of each rater's ranks: (raters, objects) -> (raters,).
+
+    Each of the t members of a tie group is equal to t ranks, itself included, and t^3 - t is
+    the sum of t^2 - 1 over them; in integers, so exact.
+    """
+    equal = np.sum(ranks[:, :, None] == ranks[:, None, :], axis=2)
+    sums: np.ndarray = np.sum(equal * equal - 1, axis=1).astype(float)
+    return sums
 
 
 def _concordance(rank_sums: np.ndarray, m: np.ndarray, n: int, tie_sums: np.ndarray) -> np.ndarray:
@@ -55,7 +60,7 @@ def kendall_w(rankings: np.ndarray) -> tuple[float, float, float]:
         raise ScoringInputError("rankings must be finite numbers")
     m, n = x.shape
     ranks = stats.rankdata(x, method="average", axis=1)
-    ties = sum(_tie_sum(row) for row in ranks)
+    ties = float(_tie_sums(ranks).sum())
     w = float(
         _concordance(ranks.sum(axis=0)[None, :], np.array([float(m)]), n, np.array([ties]))[0]
     )

@@ -3,8 +3,16 @@ and every submitted respondent of a batch of rounds in a constant number of quer
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.db import connection
+from django.db.models import BigIntegerField, QuerySet, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Cast, Coalesce
 
 from reports import scoring
 from surveys.models import Answer, Instrument, QuestionType, Response, Round
@@ -73,83 +81,163 @@ class NetworkInput:
 
 @dataclass
 class LoadedRounds:
-    respondents: dict[int, list[scoring.Respondent]]  # round id -> its submitted respondents
+    # round id -> its submitted respondents as arrays, in response order (agencies by id)
+    answers: dict[int, scoring.RoundAnswers]
     n_answers: int
     # round id -> its network's input, for rounds whose questionnaire asks about relationships
     networks: dict[int, NetworkInput] = field(default_factory=dict)
 
 
-def respondents_load(round_ids: Sequence[int], views: Iterable[InstrumentView]) -> LoadedRounds:
-    """Every submitted respondent of these rounds, in three queries whatever their number.
+def respondents_load(views: Mapping[int, InstrumentView]) -> LoadedRounds:
+    """Every submitted respondent of these rounds (round id -> its questionnaire), in three
+    queries whatever their number, read into arrays: no model instance, no row object.
 
     Answers are fetched by response id (read first) and question id, with no join: the planner
     then always uses the (response, question) index, where a join on round ids can make it scan
     the whole answer table for a batch of rounds. A "don't know" is stored without a value, so
-    it arrives as None: missing, as the specification says.
+    it arrives as NaN: missing, as the specification says. A round reads only the answers to
+    its own questionnaire's questions.
     """
-    likert_codes: dict[int, str] = {}
-    ranking_ids: list[int] = []
-    relationship_ids: list[int] = []
-    for view in views:
-        likert_codes.update(view.likert_codes)
-        ranking_ids.extend(view.ranking_ids)
-        relationship_ids.extend(view.relationship_ids)
-    meta = {
-        response_id: (round_id, agency_id)
-        for response_id, round_id, agency_id in Response.objects.filter(
-            round_id__in=round_ids, submitted_at__isnull=False
-        )
-        .order_by("pk")
-        .values_list("pk", "round_id", "agency_id")
-    }
-    response_ids = list(meta)
-    answers: dict[int, dict[str, int | None]] = {response_id: {} for response_id in meta}
+    round_ids = list(views)
+    likert_ids = sorted({pk for view in views.values() for pk in view.likert_codes})
+    ranking_ids = sorted({pk for view in views.values() for pk in view.ranking_ids})
+    meta = _integer_rows(
+        Response.objects.filter(round_id__in=round_ids, submitted_at__isnull=False).order_by("pk"),
+        "pk",
+        "round_id",
+        "agency_id",
+    )
+    response_ids = meta[:, 0]
+    # One column per Likert question of the batch; a round takes its questionnaire's columns.
+    column_of = {pk: j for j, pk in enumerate(likert_ids)}
+    likert = np.full((len(response_ids), len(likert_ids)), np.nan)
     n_answers = 0
-    for response_id, question_id, value in Answer.objects.filter(
-        response_id__in=response_ids, question_id__in=list(likert_codes)
-    ).values_list("response_id", "question_id", "value"):
-        answers[response_id][likert_codes[question_id]] = value
-        n_answers += 1
-    ranking_of: dict[int, dict[str, int] | None] = {}  # a JSONField: None to the type checker
-    for response_id, ranking in Answer.objects.filter(
-        response_id__in=response_ids, question_id__in=ranking_ids, ranking__isnull=False
-    ).values_list("response_id", "ranking"):
-        ranking_of[response_id] = ranking
-        n_answers += 1
+    if len(response_ids) and likert_ids:
+        rows = _integer_rows(
+            Answer.objects.filter(
+                response_id__in=response_ids.tolist(), question_id__in=likert_ids
+            ),
+            "response_id",
+            "question_id",
+            Coalesce("value", Value(0)),
+        )
+        n_answers += len(rows)
+        columns = np.zeros(likert_ids[-1] + 1, dtype=np.intp)
+        columns[likert_ids] = np.arange(len(likert_ids))
+        values = rows[:, 2].astype(float)
+        values[values == 0] = np.nan  # stored without a value: don't know
+        likert[np.searchsorted(response_ids, rows[:, 0]), columns[rows[:, 1]]] = values
+    rankings: dict[tuple[int, int], object] = {}  # (response, question) -> the ranking
+    if len(response_ids) and ranking_ids:
+        for response_id, question_id, ranking in Answer.objects.filter(
+            response_id__in=response_ids.tolist(),
+            question_id__in=ranking_ids,
+            ranking__isnull=False,
+        ).values_list("response_id", "question_id", "ranking"):
+            rankings[response_id, question_id] = ranking
+            n_answers += 1
 
-    respondents: dict[int, list[scoring.Respondent]] = {round_id: [] for round_id in round_ids}
-    for response_id, (round_id, agency_id) in meta.items():
-        respondents[round_id].append(
-            scoring.Respondent(
-                agency=agency_id, answers=answers[response_id], ranking=ranking_of.get(response_id)
-            )
+    by_round = np.argsort(meta[:, 1], kind="stable")  # response order kept within a round
+    sorted_rounds = meta[by_round, 1]
+    starts = np.searchsorted(sorted_rounds, round_ids, side="left")
+    ends = np.searchsorted(sorted_rounds, round_ids, side="right")
+    answers: dict[int, scoring.RoundAnswers] = {}
+    for round_id, start, end in zip(round_ids, starts.tolist(), ends.tolist(), strict=True):
+        view = views[round_id]
+        rows_of_round = by_round[start:end]
+        responses = response_ids[rows_of_round].tolist()
+        ranking_id = view.ranking_ids[0] if view.ranking_ids else -1  # -1: no such question
+        columns_of_round = np.array([column_of[pk] for pk in view.likert_codes], dtype=np.intp)
+        answers[round_id] = scoring.RoundAnswers(
+            agencies=meta[rows_of_round, 2].tolist(),
+            likert=likert[np.ix_(rows_of_round, columns_of_round)],
+            rankings=[rankings.get((response, ranking_id)) for response in responses],
         )
     networks: dict[int, NetworkInput] = {}
+    relationship_ids = sorted({pk for view in views.values() for pk in view.relationship_ids})
     if relationship_ids:  # two more queries, only for questionnaires that ask
-        networks, n_ratings = _networks_load(round_ids, meta, relationship_ids)
+        networks, n_ratings = _networks_load(answers, response_ids, meta, relationship_ids)
         n_answers += n_ratings
-    return LoadedRounds(respondents=respondents, n_answers=n_answers, networks=networks)
+    return LoadedRounds(answers=answers, n_answers=n_answers, networks=networks)
+
+
+def _integer_rows(rows: QuerySet[Any], *columns: str | Combinable) -> np.ndarray:
+    """These integer columns (none of them NULL) of the queryset's rows, as an (n, columns)
+    array, without a row object.
+
+    On PostgreSQL the query runs as COPY ... TO STDOUT in binary with every column cast to
+    bigint, so every row has the same layout and numpy reads the whole result in one call;
+    elsewhere (SQLite) through a plain cursor.
+    """
+    values = rows.values_list(*(Cast(column, BigIntegerField()) for column in columns))
+    if connection.vendor != "postgresql":
+        return np.array(list(values), dtype=np.int64).reshape(-1, len(columns))
+    sql, params = values.query.sql_with_params()
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        # psycopg2's own mogrify and copy_expert (COPY is not in the DB-API); Django's debug
+        # cursor logs copy_expert like any query.
+        query = cursor.mogrify(sql, params).decode()  # the ORM's SQL, its values quoted
+        cursor.copy_expert(f"COPY ({query}) TO STDOUT (FORMAT binary)", buffer)
+    return _copy_binary_integers(buffer.getbuffer(), len(columns))
+
+
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+
+
+def _copy_binary_integers(data: memoryview | bytes, width: int) -> np.ndarray:
+    """The rows of a binary COPY of ``width`` non-NULL bigint columns (PostgreSQL's format:
+    a header, then per row a 16-bit field count and per field a 32-bit length and the value,
+    all big-endian, then a -1 trailer)."""
+    header = len(_COPY_SIGNATURE) + 8
+    if bytes(data[: len(_COPY_SIGNATURE)]) != _COPY_SIGNATURE:
+        raise ValueError("not PostgreSQL's binary COPY format")
+    header += int.from_bytes(data[header - 4 : header], "big")  # the header extension
+    layout = np.dtype(
+        [("fields", ">i2")]
+        + [
+            (name, t)
+            for i in range(width)
+            for name, t in ((f"length{i}", ">i4"), (f"value{i}", ">i8"))
+        ]
+    )
+    tuples = np.frombuffer(
+        data, dtype=layout, count=(len(data) - header - 2) // layout.itemsize, offset=header
+    )
+    if (
+        header + tuples.nbytes + 2 != len(data)
+        or (tuples["fields"] != width).any()
+        or any((tuples[f"length{i}"] != 8).any() for i in range(width))
+    ):
+        raise ValueError("unexpected binary COPY layout (a NULL, or not bigint columns)")
+    out = np.empty((len(tuples), width), dtype=np.int64)
+    for i in range(width):
+        out[:, i] = tuples[f"value{i}"]
+    return out
 
 
 def _networks_load(
-    round_ids: Sequence[int], meta: dict[int, tuple[int, int]], relationship_ids: list[int]
+    answers: Mapping[int, scoring.RoundAnswers],
+    response_ids: np.ndarray,
+    meta: np.ndarray,
+    relationship_ids: list[int],
 ) -> tuple[dict[int, NetworkInput], int]:
     """Every round's network input: its agencies at opening and each submitted respondent's
     ratings ({} when they rated nobody). Only a round whose questionnaire asks is scored."""
     ratings_of: dict[int, dict[int, int | None]] = {}
     for response_id, ratings in Answer.objects.filter(
-        response_id__in=list(meta), question_id__in=relationship_ids
+        response_id__in=response_ids.tolist(), question_id__in=relationship_ids
     ).values_list("response_id", "relationships"):
         ratings_of[response_id] = {int(agency): level for agency, level in (ratings or {}).items()}
-    networks = {round_id: NetworkInput(nodes=[], respondents=[]) for round_id in round_ids}
+    networks = {round_id: NetworkInput(nodes=[], respondents=[]) for round_id in answers}
     through = Round.agencies_at_opening.through
     for round_id, agency_id in (
-        through.objects.filter(round_id__in=round_ids)
+        through.objects.filter(round_id__in=list(answers))
         .order_by("agency_id")
         .values_list("round_id", "agency_id")
     ):
         networks[round_id].nodes.append(agency_id)
-    for response_id, (round_id, agency_id) in meta.items():
+    for response_id, round_id, agency_id in meta.tolist():
         networks[round_id].respondents.append(
             scoring.RelationshipRespondent(
                 agency=agency_id, ratings=ratings_of.get(response_id, {})

@@ -65,14 +65,14 @@ def _rescore_rounds(rounds: QuerySet[Round], *, batch_size: int) -> Iterator[Res
         for instrument_id in {r.instrument_id for r in batch} - views.keys():
             views[instrument_id] = instrument_view(Instrument.objects.get(pk=instrument_id))
         computed_at = timezone.now()
-        loaded = respondents_load([r.pk for r in batch], views.values())
+        loaded = respondents_load({r.pk: views[r.instrument_id] for r in batch})
         published = _published_seen([r.pk for r in batch if r.is_anonymous])
         rows = []
         for rnd in batch:
-            respondents = loaded.respondents[rnd.pk]
+            read = loaded.answers[rnd.pk]
             if not publication_due(
                 rnd,
-                n_submitted=len(respondents),
+                n_submitted=len(read.agencies),
                 published_seen=published.get(rnd.pk),
                 recompute=True,
             ):
@@ -82,7 +82,7 @@ def _rescore_rounds(rounds: QuerySet[Round], *, batch_size: int) -> Iterator[Res
                     scorecard_row(
                         round_id=rnd.pk,
                         instrument=views[rnd.instrument_id].scoring,
-                        respondents=respondents,
+                        answers=read,
                         computed_at=computed_at,
                         small_number_k=small_number_k(rnd),
                         network=(

@@ -36,18 +36,17 @@ def scorecard_row(
     *,
     round_id: int,
     instrument: scoring.Instrument,
-    respondents: list[scoring.Respondent],
+    answers: scoring.RoundAnswers,
     computed_at: dt.datetime,
     small_number_k: int | None,
     network: NetworkInput | None = None,
 ) -> Scorecard:
-    """A new scorecard (not saved); ``small_number_k``: the k of an anonymous round;
-    ``network``: the round's working relationships, when its questionnaire asks about them
-    (scored from the same submitted responses, under the same rule for small groups)."""
-    counted = (
-        respondents if small_number_k is None else groups_that_count(respondents, small_number_k)
-    )
-    card = scoring.score_round(instrument, counted)
+    """A new scorecard (not saved) from every submitted respondent of the round;
+    ``small_number_k``: the k of an anonymous round; ``network``: the round's working
+    relationships, when its questionnaire asks about them (scored from the same submitted
+    responses, under the same rule for small groups)."""
+    counted = answers if small_number_k is None else answers_that_count(answers, small_number_k)
+    card = scoring.score_answers(instrument, counted)
     return Scorecard(
         round_id=round_id,
         computed_at=computed_at,
@@ -59,9 +58,9 @@ def scorecard_row(
         uncertain=card.uncertain,
         n_agencies=card.n_agencies,
         n_respondents=card.n_respondents,
-        submissions_seen=len(respondents),  # every submitted response read, counted or not
+        submissions_seen=len(answers.agencies),  # every submitted response read, counted or not
         data=card.to_dict(),
-        alpha_sums=scoring.alpha_sums(instrument, respondents),
+        alpha_sums=scoring.likert_alpha_sums(instrument, answers.likert),
         network=(
             None
             if network is None
@@ -85,16 +84,17 @@ def round_score(*, round_id: int) -> Scorecard | None:
     computed_at = timezone.now()  # before reading: see Scorecard.computed_at
     rnd = Round.objects.select_related("instrument").get(pk=round_id)
     view = instrument_view(rnd.instrument)
-    loaded = respondents_load([round_id], [view])
-    respondents = loaded.respondents[round_id]
+    loaded = respondents_load({round_id: view})
+    answers = loaded.answers[round_id]
     if rnd.is_anonymous:
         published = Scorecard.objects.of_round(rnd).values_list("submissions_seen", flat=True)
-        if not publication_due(rnd, n_submitted=len(respondents), published_seen=published.first()):
+        n_submitted = len(answers.agencies)
+        if not publication_due(rnd, n_submitted=n_submitted, published_seen=published.first()):
             return None
     scorecard = scorecard_row(
         round_id=round_id,
         instrument=view.scoring,
-        respondents=respondents,
+        answers=answers,
         computed_at=computed_at,
         small_number_k=small_number_k(rnd),
         network=loaded.networks.get(round_id) if view.relationship_ids else None,
@@ -111,6 +111,17 @@ def groups_that_count(respondents: list[scoring.Respondent], k: int) -> list[sco
     return [
         replace(r, agency=label) for r in respondents if (label := labels[r.agency]) is not None
     ]
+
+
+def answers_that_count(answers: scoring.RoundAnswers, k: int) -> scoring.RoundAnswers:
+    """``groups_that_count`` for a round read as arrays: the same labels, the same rows."""
+    labels = group_labels(Counter(answers.agencies), k)
+    rows = [row for row, agency in enumerate(answers.agencies) if labels[agency] is not None]
+    return scoring.RoundAnswers(
+        agencies=[labels[answers.agencies[row]] for row in rows],
+        likert=answers.likert[rows],
+        rankings=[answers.rankings[row] for row in rows],
+    )
 
 
 def small_number_k(survey_round: Round) -> int | None:
