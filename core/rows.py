@@ -10,14 +10,12 @@ the instances are the ones a queryset would give.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any
 
 from django.db import connections
 from django.db.models import Model
-
-Converter = Callable[[Any, Any, Any], Any]
 
 
 def columns(model: type[Model], alias: str, using: str = "default") -> str:

@@ -19,7 +19,7 @@ from functools import cached_property
 
 from django.db.models.signals import post_delete, post_save
 
-from .models import Instrument, Question, QuestionType, Section
+from .models import Instrument, Question, Section
 
 CACHED_VERSIONS = 16  # versions kept per process (a deployment runs two or three)
 
@@ -37,9 +37,6 @@ class Structure:
     @cached_property
     def required(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.required)
-
-    def asks_relationships(self, questions: list[Question] | None = None) -> bool:
-        return any(q.type == QuestionType.RELATIONSHIPS for q in questions or self.questions)
 
 
 _cache: dict[tuple[int, str], Structure] = {}
