@@ -67,7 +67,7 @@ def _ms(values: list[float], q: float) -> str:
 def command(args: argparse.Namespace, out: cli.Output) -> None:
     from django.db import connection
 
-    from tests.perf import load
+    from tests.perf import data, load
 
     if connection.vendor != "postgresql":
         raise CommandError("The journeys benchmark needs PostgreSQL: set DATABASE_URL.")
@@ -80,7 +80,9 @@ def command(args: argparse.Namespace, out: cli.Output) -> None:
         "RELIABILITY_DELAY_SECONDS": "1",
     }
     out.write("building the invitations...")
-    round_ids, partners = load.build_workload(seed=args.seed, double_press_rate=0, revisit_rate=0)
+    round_ids, partners = load.build_workload(
+        seed=args.seed, double_press_rate=0, revisit_rate=0, tag=data.bench_tag()
+    )
     load_before = os.getloadavg()[0]
     with app_processes(env=env, workers=args.workers, name="journeys") as (port, gunicorn_pid):
         load.warm_up(port, args.workers)

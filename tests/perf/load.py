@@ -204,9 +204,12 @@ class Partner:
     press_twice: bool = False
 
 
-def build_workload(*, seed: int, double_press_rate: float, revisit_rate: float):
+def build_workload(*, seed: int, double_press_rate: float, revisit_rate: float, tag: str = ""):
     """Authorities, partnerships, agencies, projects, the rounds of WORKLOAD and one invitation
-    (with its planned answers) per partner. Returns (round ids, partners in arrival order)."""
+    (with its planned answers) per partner. Returns (round ids, partners in arrival order).
+
+    ``tag`` (data.bench_tag) names the authorities apart, so that two benchmarks can build the
+    workload in one database (``make bench`` runs profile_journey, then bench_journeys)."""
     from partnerships.models import Agency, Partnership
     from surveys.models import ReportingMode
     from tests.perf import data
@@ -224,8 +227,10 @@ def build_workload(*, seed: int, double_press_rate: float, revisit_rate: float):
     with transaction.atomic():
         for plan in WORKLOAD:
             if plan.authority not in authorities:
+                suffix = f" {tag}" if tag else ""
                 authority = data.authority_create(
-                    name=f"{plan.authority} (load test)", slug=f"load-{plan.authority.lower()}"
+                    name=f"{plan.authority} (load test{suffix})",
+                    slug=f"load-{plan.authority.lower()}{suffix.replace(' ', '-')}",
                 )
                 authorities[plan.authority] = data.agencies_create(
                     authority, ((f"{plan.authority} {name}", kind) for name, kind in AGENCY_TYPES)

@@ -134,14 +134,16 @@ def command(args: argparse.Namespace, out: cli.Output) -> None:
     from django.db import connection
     from django.test import Client
 
-    from tests.perf import load
+    from tests.perf import data, load
 
     if settings.DEBUG:
         raise CommandError("Profile the served settings: set DJANGO_DEBUG=0.")
     if args.journeys < 1:
         raise CommandError("--journeys must be at least 1.")
     out.write("building the invitations...")
-    _round_ids, partners = load.build_workload(seed=args.seed, double_press_rate=0, revisit_rate=0)
+    _round_ids, partners = load.build_workload(
+        seed=args.seed, double_press_rate=0, revisit_rate=0, tag=data.bench_tag()
+    )
     needed = args.warm + args.journeys
     if len(partners) < needed:
         raise CommandError(f"The workload has {len(partners)} partners, fewer than {needed}.")

@@ -15,6 +15,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from partnerships.models import LocalAuthority
 from reports import scoring
 from reports.services import round_score, scoring_instrument
 from surveys import services
@@ -126,6 +127,14 @@ def test_the_workload_is_the_one_stated_and_the_same_for_the_same_seed(db):
     # The same seed plans the same answers, in the same order, in a database built afresh.
     again_ids, again = build_workload(seed=7, double_press_rate=0.1, revisit_rate=0.1)
     assert _plans(again_ids, again) == first
+
+
+def test_two_tagged_workloads_share_one_database(db):
+    # make bench builds the workload twice in its database: profile_journey, then bench_journeys.
+    first_ids, _ = build_workload(seed=7, double_press_rate=0, revisit_rate=0, tag="a")
+    second_ids, _ = build_workload(seed=7, double_press_rate=0, revisit_rate=0, tag="b")
+    assert not set(first_ids) & set(second_ids)
+    assert LocalAuthority.objects.filter(name__startswith="Northshire (load test").count() == 2
 
 
 def test_a_round_respondents_score_as_the_scoring_service_scores_them(db):
