@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from core import rows
-from partnerships.models import Agency, LocalAuthority, Project, User
+from partnerships.models import Agency, LocalAuthority, Partnership, Project, User
 from partnerships.selectors import partnerships_visible_to
 
 from .anonymity import round_shows_group
@@ -219,11 +219,31 @@ def _respondent_invitation_sql(vendor: str) -> str:
 
 
 def respondent_partnership(invitation: Invitation) -> Invitation:
-    """Reads the round's project and partnership (one query), for the pages that name it."""
-    invitation.round.project = Project.objects.select_related("partnership").get(
-        pk=invitation.round.project_id
+    """Reads the round's project and partnership (one hand-written query, as
+    respondent_invitation's), for the pages that name it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _respondent_partnership_sql(connection.vendor), [invitation.round.project_id]
+        )
+        values = iter(cursor.fetchone())
+    project = cast(Project, rows.instance(Project, rows.take(values, Project)))
+    project.partnership = cast(
+        Partnership, rows.instance(Partnership, rows.take(values, Partnership))
     )
+    invitation.round.project = project
     return invitation
+
+
+@cache
+def _respondent_partnership_sql(vendor: str) -> str:
+    del vendor  # one text per database vendor: quoting differs
+    q = connection.ops.quote_name
+    return (
+        f"SELECT {rows.columns(Project, 'p')}, {rows.columns(Partnership, 'pa')} "  # noqa: S608  # nosec B608
+        f"FROM {q(Project._meta.db_table)} p "
+        f"JOIN {q(Partnership._meta.db_table)} pa ON pa.{q('id')} = p.{q('partnership_id')} "
+        f"WHERE p.{q('id')} = %s"
+    )
 
 
 def invitation_structure(invitation: Invitation) -> Structure:
@@ -235,10 +255,19 @@ def invitation_structure(invitation: Invitation) -> Structure:
 
 
 def answers_by_question(response: Response | None, questions: list[Question]) -> dict[int, Answer]:
-    if response is None:
+    """The response's answers to these questions, by question id (one hand-written query)."""
+    if response is None or not questions:
         return {}
-    answers = Answer.objects.filter(response=response, question__in=[q.pk for q in questions])
-    return {a.question_id: a for a in answers}
+    q = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(questions))
+    sql = (
+        f"SELECT {rows.columns(Answer, 'a')} FROM {q(Answer._meta.db_table)} a "  # noqa: S608  # nosec B608
+        f"WHERE a.{q('response_id')} = %s AND a.{q('question_id')} IN ({placeholders})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [response.pk, *(question.pk for question in questions)])
+        found = [cast(Answer, rows.instance(Answer, row)) for row in cursor.fetchall()]
+    return {answer.question_id: answer for answer in found}
 
 
 def relationship_agencies(survey_round: Round, *, excluding: int | None) -> list[Agency]:

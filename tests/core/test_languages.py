@@ -75,6 +75,20 @@ def test_the_switch_follows_the_gov_uk_language_navigation_pattern(client, db):
     assert 'lang="en-gb"' in link and 'hreflang="en-gb"' in link and "English" in link
 
 
+def test_the_frame_kept_for_one_language_and_page_is_never_shown_for_another(client, db):
+    # The footer and the switch are rendered once per process (core.templatetags.chrome):
+    # each page still gets them in its own language, and a switch returning to itself.
+    english = client.get(reverse("login")).content.decode()
+    welsh = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    privacy = client.get(reverse("privacy")).content.decode()
+    assert "measures how connected inter-agency partnerships are" in english
+    assert "Mae Partnership Lens yn mesur" in welsh and "measures how connected" not in welsh
+    assert "Mae Partnership Lens yn mesur" not in english
+    login_next = "next=" + reverse("login").replace("/", "%2F")
+    assert login_next in english and login_next in welsh
+    assert login_next not in privacy and "next=" + reverse("privacy").replace("/", "%2F") in privacy
+
+
 def test_the_switch_is_on_signed_in_pages_too(client, cast):
     client.force_login(cast.alice)
     nav = language_nav(client.get(reverse("home")))

@@ -95,6 +95,28 @@ def test_answers_are_saved_page_by_page_and_resume_on_another_device(client, sur
     assert aims_again.context["form"]["aims_1"].value() == "5"
 
 
+def test_a_page_saved_again_keeps_the_change_of_mind_and_clears_what_was_emptied(client, survey):
+    start(client, survey.token)
+    sections = survey.round.instrument.sections
+    comments, aims = sections.get(code="comments"), sections.get(code="aims")
+    client.post(section_url(comments.position), section_data(comments))
+    assert Answer.objects.filter(question__section=comments).count() == 3
+    # Back to an earlier page, then the comments again: one changed, one emptied.
+    client.post(section_url(aims.position), section_data(aims, likert="2"))
+    again = {**section_data(comments), "works_well": "", "one_change": "A shared referral form."}
+    assert client.post(section_url(comments.position), again).status_code == 302
+    texts = dict(
+        Answer.objects.filter(question__section=comments).values_list("question__code", "text")
+    )
+    assert texts == {
+        "gets_in_the_way": "Regular joint meetings.",
+        "one_change": "A shared referral form.",
+    }
+    assert set(Answer.objects.filter(question__section=aims).values_list("value", flat=True)) == {2}
+    # Where to resume is the furthest page saved, not the last one.
+    assert Response.objects.get().last_section == max(comments.position, aims.position)
+
+
 def test_save_and_come_back_later(client, survey):
     start(client, survey.token)
     aims = survey.round.instrument.sections.get(code="aims")
