@@ -181,7 +181,7 @@ def respondent_invitation(invitation_id: int) -> Invitation | None:
     that name the partnership or the agency read them with respondent_names.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_respondent_invitation_sql(connection.vendor), [invitation_id])
+        rows.execute(cursor, _respondent_invitation_sql(connection.vendor), [invitation_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -222,8 +222,8 @@ def respondent_partnership(invitation: Invitation) -> Invitation:
     """Reads the round's project and partnership (one hand-written query, as
     respondent_invitation's), for the pages that name it."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            _respondent_partnership_sql(connection.vendor), [invitation.round.project_id]
+        rows.execute(
+            cursor, _respondent_partnership_sql(connection.vendor), [invitation.round.project_id]
         )
         values = iter(cursor.fetchone())
     project = cast(Project, rows.instance(Project, rows.take(values, Project)))

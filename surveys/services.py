@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import rows
 from core.tasks import send_email
 from partnerships.audit import audit_record
 from partnerships.models import Agency, Project, User
@@ -588,8 +589,10 @@ def response_save_section(
         raise ResponseLocked
     _check_relationships(response.round, response.agency_id, questions, values)
     with connection.cursor() as cursor:
-        cursor.execute(
-            _section_saved_sql(connection.vendor), _section_saved_params(response, section_position)
+        rows.execute(
+            cursor,
+            _section_saved_sql(connection.vendor),
+            _section_saved_params(response, section_position),
         )
         if cursor.rowcount != 1:
             raise ResponseLocked
