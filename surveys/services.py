@@ -605,7 +605,7 @@ def _section_saved_sql(vendor: str) -> str:
     q = connection.ops.quote_name
     last = q("last_section")
     return (
-        f"UPDATE {q(Response._meta.db_table)} "  # noqa: S608
+        f"UPDATE {q(Response._meta.db_table)} "  # noqa: S608  # nosec B608
         f"SET {last} = CASE WHEN {last} < %s THEN %s ELSE {last} END, {q('updated_at')} = %s "
         f"WHERE {q('id')} = %s AND {q('submitted_at')} IS NULL"
     )
