@@ -20,19 +20,20 @@ register = template.Library()
 
 
 @register.simple_tag
-def site_footer() -> SafeString:
-    """The footer's links and note (includes/site_footer.html) in the active language."""
-    return _footer(translation.get_language())
+def site_part(name: str) -> SafeString:
+    """The template ``name`` (one that reads no context: the footer, the stylesheets and
+    scripts with their hashed addresses) as rendered in the active language."""
+    return _part(name, translation.get_language())
 
 
-@lru_cache(maxsize=16)
-def _footer(language: str) -> SafeString:
+@lru_cache(maxsize=64)
+def _part(name: str, language: str) -> SafeString:
     del language  # the key: render_to_string renders in the active language
-    return render_to_string("includes/site_footer.html")  # already safe: the template escaped it
+    return render_to_string(name)  # already safe: the template escaped it
 
 
 def _forget(**_kwargs) -> None:
-    _footer.cache_clear()
+    _part.cache_clear()
 
 
 setting_changed.connect(_forget, dispatch_uid="core.chrome.forget")
