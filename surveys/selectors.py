@@ -180,8 +180,17 @@ def respondent_invitation(invitation_id: int) -> Invitation | None:
     can: PostgreSQL took over a millisecond to plan the seven-table join this once was. Pages
     that name the partnership or the agency read them with respondent_names.
     """
+    return _respondent_invitation_where("id", invitation_id)
+
+
+def respondent_invitation_of_link(token_hash: str) -> Invitation | None:
+    """respondent_invitation, found by its link's token digest (surveys.tokens)."""
+    return _respondent_invitation_where("token_hash", token_hash)
+
+
+def _respondent_invitation_where(column: str, value: int | str) -> Invitation | None:
     with connection.cursor() as cursor:
-        rows.execute(cursor, _respondent_invitation_sql(connection.vendor), [invitation_id])
+        rows.execute(cursor, _respondent_invitation_sql(connection.vendor, column), [value])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -203,7 +212,7 @@ def respondent_invitation(invitation_id: int) -> Invitation | None:
 
 
 @cache
-def _respondent_invitation_sql(vendor: str) -> str:
+def _respondent_invitation_sql(vendor: str, column: str) -> str:
     del vendor  # one text per database vendor: quoting differs
     q = connection.ops.quote_name
     # Identifiers from the models' metadata only; the one value is a parameter.
@@ -214,7 +223,7 @@ def _respondent_invitation_sql(vendor: str) -> str:
         f"JOIN {q(Round._meta.db_table)} r ON r.{q('id')} = i.{q('round_id')} "
         f"JOIN {q(Instrument._meta.db_table)} ins ON ins.{q('id')} = r.{q('instrument_id')} "
         f"LEFT JOIN {q(Response._meta.db_table)} resp ON resp.{q('invitation_id')} = i.{q('id')} "
-        f"WHERE i.{q('id')} = %s"
+        f"WHERE i.{q(column)} = %s"
     )
 
 

@@ -40,6 +40,7 @@ from .models import (
     Response,
     Round,
 )
+from .selectors import respondent_invitation_of_link
 from .signals import round_answers_changed, round_closed, round_responses_deleted
 from .structure import Structure
 from .tokens import digests_match, new_link, token_digest, token_for
@@ -473,11 +474,7 @@ def invitation_open(*, token: str) -> Invitation:
     if not token or len(token) > 100:
         raise LinkProblem("unknown")
     digest = token_digest(token)
-    invitation = (
-        Invitation.objects.select_related("round", "round__project__partnership", "agency")
-        .filter(token_hash=digest)
-        .first()
-    )
+    invitation = respondent_invitation_of_link(digest)
     if invitation is None or not digests_match(token, invitation.token_hash):
         raise LinkProblem("unknown")
     invitation_check(invitation)

@@ -29,7 +29,7 @@ def test_it_reports_every_kind_of_request_with_its_queries(capsys, settings):
     # page names no agency).
     submit = rows.pop("submit POST")
     assert rows == {
-        "link GET": (2, "3"),
+        "link GET": (2, "2"),
         "consent GET": (2, "2-3"),
         "consent POST": (2, "3"),
         "section GET": (18, "2"),
