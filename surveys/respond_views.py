@@ -54,7 +54,7 @@ def _link_problem(request: HttpRequest, kind: str, invitation: Invitation | None
         return render(
             request,
             "surveys/respond/submitted.html",
-            {"round": selectors.respondent_partnership(invitation).round, "response": response},
+            {"round": selectors.respondent_names(invitation).round, "response": response},
         )
     return render(
         request,
@@ -167,7 +167,7 @@ def respond_start(request: HttpRequest) -> HttpResponse:
             languages.remember(request, redirect_to, language)
         return redirect_to
     sections = selectors.invitation_structure(invitation).sections
-    selectors.respondent_partnership(invitation)
+    selectors.respondent_names(invitation)
     introduction, introduction_language = invitation.round.local_introduction()
     return render(
         request,
@@ -280,7 +280,7 @@ def respond_check(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "surveys/respond/submitted.html",
-            {"round": selectors.respondent_partnership(invitation).round, "response": response},
+            {"round": selectors.respondent_names(invitation).round, "response": response},
         )
     structure = selectors.invitation_structure(invitation)
     summary = selectors.response_summary(structure, response)
@@ -337,7 +337,7 @@ def respond_done(request: HttpRequest) -> HttpResponse:
         request,
         "surveys/respond/done.html",
         {
-            "round": selectors.respondent_partnership(invitation).round,
+            "round": selectors.respondent_names(invitation).round,
             "response": response,
             "answers_visible": selectors.own_answers_visible(invitation),
         },

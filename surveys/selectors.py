@@ -227,12 +227,14 @@ def _respondent_invitation_sql(vendor: str, column: str) -> str:
     )
 
 
-def respondent_partnership(invitation: Invitation) -> Invitation:
-    """Reads the round's project and partnership (one hand-written query, as
-    respondent_invitation's), for the pages that name it."""
+def respondent_names(invitation: Invitation) -> Invitation:
+    """Reads the round's project and partnership and the invitation's agency, for the pages
+    that name them (one hand-written query, as respondent_invitation's)."""
     with connection.cursor() as cursor:
         rows.execute(
-            cursor, _respondent_partnership_sql(connection.vendor), [invitation.round.project_id]
+            cursor,
+            _respondent_names_sql(connection.vendor),
+            [invitation.round.project_id, invitation.agency_id],
         )
         values = iter(cursor.fetchone())
     project = cast(Project, rows.instance(Project, rows.take(values, Project)))
@@ -240,18 +242,21 @@ def respondent_partnership(invitation: Invitation) -> Invitation:
         Partnership, rows.instance(Partnership, rows.take(values, Partnership))
     )
     invitation.round.project = project
+    invitation.agency = cast(Agency, rows.instance(Agency, rows.take(values, Agency)))
     return invitation
 
 
 @cache
-def _respondent_partnership_sql(vendor: str) -> str:
+def _respondent_names_sql(vendor: str) -> str:
     del vendor  # one text per database vendor: quoting differs
     q = connection.ops.quote_name
     return (
-        f"SELECT {rows.columns(Project, 'p')}, {rows.columns(Partnership, 'pa')} "  # noqa: S608  # nosec B608
+        f"SELECT {rows.columns(Project, 'p')}, {rows.columns(Partnership, 'pa')}, "  # noqa: S608  # nosec B608
+        f"{rows.columns(Agency, 'ag')} "
         f"FROM {q(Project._meta.db_table)} p "
         f"JOIN {q(Partnership._meta.db_table)} pa ON pa.{q('id')} = p.{q('partnership_id')} "
-        f"WHERE p.{q('id')} = %s"
+        f"CROSS JOIN {q(Agency._meta.db_table)} ag "
+        f"WHERE p.{q('id')} = %s AND ag.{q('id')} = %s"
     )
 
 

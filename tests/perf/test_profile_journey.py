@@ -25,12 +25,11 @@ def test_it_reports_every_kind_of_request_with_its_queries(capsys, settings):
     }
     # Two measured journeys: 9 section pages read and posted in each, every other request once.
     # The seeded answers leave some questions blank: a cleared answer is deleted in the upsert's
-    # statement on PostgreSQL, in a fourth one elsewhere. One round is anonymous (its consent
-    # page names no agency).
+    # statement on PostgreSQL, in a fourth one elsewhere.
     submit = rows.pop("submit POST")
     assert rows == {
         "link GET": (2, "2"),
-        "consent GET": (2, "2-3"),
+        "consent GET": (2, "2"),
         "consent POST": (2, "3"),
         "section GET": (18, "2"),
         "section POST": (18, "3" if connection.vendor == "postgresql" else "3-4"),
