@@ -64,7 +64,9 @@ def execute(cursor: Any, sql: str, params: Sequence[Any]) -> None:
 
     The first use on a connection prepares and executes in one round trip (one query, as the
     suite's exact query counts see it). PREPARE outlives a rolled-back transaction, and a new
-    connection starts with none (see _forget_prepared).
+    connection starts with none (see _forget_prepared). ``sql`` has only %s placeholders. (A
+    proxy pooling connections per transaction, such as PgBouncer's, would need its own
+    prepared-statement support.)
     """
     database = cursor.db
     if database.vendor != "postgresql":

@@ -272,16 +272,26 @@ def answers_by_question(response: Response | None, questions: list[Question]) ->
     """The response's answers to these questions, by question id (one hand-written query)."""
     if response is None or not questions:
         return {}
-    q = connection.ops.quote_name
-    placeholders = ", ".join(["%s"] * len(questions))
-    sql = (
-        f"SELECT {rows.columns(Answer, 'a')} FROM {q(Answer._meta.db_table)} a "  # noqa: S608  # nosec B608
-        f"WHERE a.{q('response_id')} = %s AND a.{q('question_id')} IN ({placeholders})"
-    )
+    ids = [question.pk for question in questions]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [response.pk, *(question.pk for question in questions)])
+        if connection.vendor == "postgresql":
+            # One text whatever the page's length, so that it is prepared once (core.rows).
+            rows.execute(cursor, _answers_sql(connection.vendor, "= ANY(%s)"), [response.pk, ids])
+        else:
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(_answers_sql(connection.vendor, f"IN ({marks})"), [response.pk, *ids])
         found = [cast(Answer, rows.instance(Answer, row)) for row in cursor.fetchall()]
     return {answer.question_id: answer for answer in found}
+
+
+@cache
+def _answers_sql(vendor: str, questions: str) -> str:
+    del vendor  # one text per database vendor: quoting differs
+    q = connection.ops.quote_name
+    return (
+        f"SELECT {rows.columns(Answer, 'a')} FROM {q(Answer._meta.db_table)} a "  # noqa: S608  # nosec B608
+        f"WHERE a.{q('response_id')} = %s AND a.{q('question_id')} {questions}"
+    )
 
 
 def relationship_agencies(survey_round: Round, *, excluding: int | None) -> list[Agency]:
