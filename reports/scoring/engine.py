@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
-from scipy import stats
 
 from .model import (
     _N_DIMS,
@@ -39,11 +38,12 @@ from .results import (
     _round,
 )
 from .statistics import (
+    _average_ranks,
     _chi_square_p,
     _concordance,
     _tie_sums,
     cronbach_alpha,
-    rwg_j,
+    rwg_by_dimension,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def _answer_matrix(instrument: Instrument, respondents: Sequence[Respondent]) ->
 
 def _item_scores(instrument: Instrument, answers: np.ndarray) -> np.ndarray:
     """Spec step 1: (x - 1) / 4, reverse-keyed (5 - x) / 4; NaN stays NaN."""
-    reverse = np.array([item.reverse for item in instrument.items], dtype=bool)
+    reverse = _layout(instrument).reverse
     return np.where(reverse, LIKERT_MAX - answers, answers - LIKERT_MIN) / (LIKERT_MAX - LIKERT_MIN)
 
 
@@ -111,17 +111,67 @@ def _dimension_columns(instrument: Instrument) -> dict[str, np.ndarray]:
     }
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What scoring needs of an instrument, worked out once per instrument, not per round."""
+
+    reverse: np.ndarray  # (items,) bool
+    dimension_columns: dict[str, np.ndarray]
+    # The items grouped by dimension (dimensions with items only), where each group starts,
+    # its size, and which of the six dimensions it is.
+    grouped: np.ndarray
+    group_starts: np.ndarray
+    group_sizes: np.ndarray
+    group_dims: np.ndarray
+    option_codes: list[str]
+    participant_col: int
+    weights: np.ndarray
+
+
+_layouts: dict[int, tuple[Instrument, _Layout]] = {}
+
+
+def _layout(instrument: Instrument) -> _Layout:
+    # Keyed by identity (an Instrument's weights are a mapping, so it is not hashable); the
+    # instrument is kept with its layout, so its id cannot be reused while the entry lives.
+    cached = _layouts.get(id(instrument))
+    if cached is not None and cached[0] is instrument:
+        return cached[1]
+    columns = _dimension_columns(instrument)
+    present = [(d, cols) for d, cols in enumerate(columns.values()) if cols.size]
+    sizes = np.array([cols.size for _, cols in present], dtype=np.intp)
+    option_codes = [option.code for option in instrument.ranking_options]
+    layout = _Layout(
+        reverse=np.array([item.reverse for item in instrument.items], dtype=bool),
+        dimension_columns=columns,
+        grouped=np.concatenate([cols for _, cols in present] or [np.zeros(0, int)]),
+        group_starts=np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp),
+        group_sizes=sizes,
+        group_dims=np.array([d for d, _ in present], dtype=np.intp),
+        option_codes=option_codes,
+        participant_col=option_codes.index(instrument.participant_option.code),
+        weights=np.array([float(instrument.weights[c]) for c in INDEX_COMPONENTS]),
+    )
+    if len(_layouts) >= 64:
+        _layouts.clear()
+    _layouts[id(instrument)] = (instrument, layout)
+    return layout
+
+
 def _respondent_dimension_scores(instrument: Instrument, scores: np.ndarray) -> np.ndarray:
     """Spec step 2: mean of answered items; NaN if fewer than half the items were answered."""
+    layout = _layout(instrument)
     out = np.full((scores.shape[0], _N_DIMS), np.nan)
-    for d, columns in enumerate(_dimension_columns(instrument).values()):
-        if columns.size == 0:
-            continue
-        block = scores[:, columns]
-        answered = np.sum(~np.isnan(block), axis=1)
-        enough = answered * 2 >= columns.size  # also excludes answered == 0
-        # Item scores are multiples of 1/4, so this sum is exact in any order.
-        out[enough, d] = np.nansum(block[enough], axis=1) / answered[enough]
+    if not layout.group_sizes.size:
+        return out
+    block = scores[:, layout.grouped]
+    present = ~np.isnan(block)
+    answered = np.add.reduceat(present.astype(np.intp), layout.group_starts, axis=1)
+    # Item scores are multiples of 1/4, so these sums are exact in any order.
+    totals = np.add.reduceat(np.where(present, block, 0.0), layout.group_starts, axis=1)
+    enough = answered * 2 >= layout.group_sizes  # also excludes answered == 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[:, layout.group_dims] = np.where(enough, totals / answered, np.nan)
     return out
 
 
@@ -169,7 +219,7 @@ def _agency_data(
     if has_ranking.any():
         # Spec step 5: the agency's ranking = mean ranks re-ranked with ties averaged.
         mean_ranks = rank_totals[has_ranking] / n_ranked[has_ranking][:, None]
-        rankings[has_ranking] = stats.rankdata(mean_ranks, method="average", axis=1)
+        rankings[has_ranking] = _average_ranks(mean_ranks)
         tie_sums[has_ranking] = _tie_sums(rankings[has_ranking])
     return _AgencyData(
         labels=tuple(str(agency) for agency, _ in groups),
@@ -380,9 +430,10 @@ def score_answers(
 
     data = _agency_data(instrument, groups, likert, ranks)
     k = len(groups)
-    option_codes = [option.code for option in instrument.ranking_options]
-    participant_col = option_codes.index(instrument.participant_option.code)
-    weights = np.array([float(instrument.weights[c]) for c in INDEX_COMPONENTS])
+    layout = _layout(instrument)
+    option_codes = layout.option_codes
+    participant_col = layout.participant_col
+    weights = layout.weights
 
     ones = np.ones((1, k))
     dimensions = _partnership_dimensions(ones, data.dims)[0]
@@ -414,11 +465,14 @@ def score_answers(
     band = None if index_value is None else _shown_band(index_value)
     uncertain = interval is not None and _shown_band(interval[0]) != _shown_band(interval[1])
 
-    dimension_cols = _dimension_columns(instrument)
-    rwg = {
-        dim: rwg_j(data.item_means[:, dimension_cols[dim]]) if dimension_cols[dim].size else None
-        for dim in DIMENSIONS
-    }
+    dimension_cols = layout.dimension_columns
+    rwg = dict(
+        zip(
+            DIMENSIONS,
+            rwg_by_dimension(data.item_means, [dimension_cols[dim] for dim in DIMENSIONS]),
+            strict=True,
+        )
+    )
     dims_of = data.dims.tolist()
     rankings_of = data.rankings.tolist()
     agencies = tuple(

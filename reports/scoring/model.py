@@ -154,13 +154,16 @@ class RoundAnswers:
 
     Row i is one respondent: ``agencies[i]`` the agency (or group) it counts for, ``likert[i]``
     its raw answers to the instrument's items in their order (NaN: not answered or don't know),
-    ``rankings[i]`` its ranking as given (option code -> rank) or None. ``score_round`` builds
-    this from Respondents; the bulk rescore builds it straight from the database.
+    ``rankings[i]`` its ranking as given (option code -> rank) or None, or row i of an array of
+    ranks. ``score_round`` builds this from Respondents; the bulk rescore builds it straight
+    from the database, with the ranks PostgreSQL read out of the stored rankings.
     """
 
     agencies: Sequence[Hashable]
     likert: np.ndarray  # (respondents, items) float
-    rankings: Sequence[object]
+    # As given (a mapping or None per respondent), or already as ranks: a (respondents,
+    # options) array in the instrument's option order, a NaN row for no ranking.
+    rankings: Sequence[object] | np.ndarray
 
 
 def _validate_respondents(instrument: Instrument, respondents: Sequence[Respondent]) -> None:
@@ -221,6 +224,8 @@ def _ranking_matrix(instrument: Instrument, answers: RoundAnswers) -> np.ndarray
     respondent without a ranking; refused unless each ranking ranks exactly the instrument's
     options with each rank 1..n once."""
     codes = [option.code for option in instrument.ranking_options]
+    if isinstance(answers.rankings, np.ndarray):
+        return _ranks_checked(answers, len(codes))
     option_codes = set(codes)
     full_ranks = list(range(1, len(codes) + 1))
     out = np.full((len(answers.rankings), len(codes)), np.nan)
@@ -247,6 +252,26 @@ def _ranking_matrix(instrument: Instrument, answers: RoundAnswers) -> np.ndarray
             )
         out[pos] = row
     return out
+
+
+def _ranks_checked(answers: RoundAnswers, n: int) -> np.ndarray:
+    """Rankings given as an array of ranks, refused unless each row is a NaN row or uses each
+    rank 1..n exactly once."""
+    ranks = np.asarray(answers.rankings, dtype=float)
+    if ranks.shape != (len(answers.agencies), n):
+        raise ScoringInputError(
+            f"ranks must be one row of {n} options per respondent, got {ranks.shape}"
+        )
+    given = ~np.isnan(ranks).all(axis=1)
+    with np.errstate(invalid="ignore"):
+        whole = (np.sort(ranks[given], axis=1) == np.arange(1, n + 1)).all(axis=1)
+    if not whole.all():
+        pos = int(np.flatnonzero(given)[np.argmin(whole)])
+        raise ScoringInputError(
+            f"respondent #{pos} (agency {answers.agencies[pos]!r}): ranking must use each rank "
+            f"1..{n} exactly once, got {ranks[pos].tolist()}"
+        )
+    return ranks
 
 
 # --------------------------------------------------------------------------------------------

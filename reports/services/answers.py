@@ -4,13 +4,13 @@ and every submitted respondent of a batch of rounds in a constant number of quer
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import BigIntegerField, QuerySet, Value
+from django.db.models import BigIntegerField, F, Lookup, QuerySet, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce
 
@@ -88,6 +88,32 @@ class LoadedRounds:
     networks: dict[int, NetworkInput] = field(default_factory=dict)
 
 
+class InArray(Lookup):  # type: ignore[type-arg]  # generic in django-stubs only
+    """``column IN ids`` as one array parameter on PostgreSQL (``= ANY(%s)``).
+
+    A batch of rounds asks for thousands of response ids: as an IN list, Django prepares each
+    one as its own parameter, which cost more than the query itself.
+    """
+
+    lookup_name = "in_array"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = [int(pk) for pk in self.rhs]
+        if not ids:
+            return "1 = 0", []
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, [int(pk) for pk in self.rhs]]
+
+
+def in_array(column: str, ids: Any) -> InArray:
+    return InArray(F(column), ids)
+
+
 def respondents_load(views: Mapping[int, InstrumentView]) -> LoadedRounds:
     """Every submitted respondent of these rounds (round id -> its questionnaire), in three
     queries whatever their number, read into arrays: no model instance, no row object.
@@ -96,13 +122,15 @@ def respondents_load(views: Mapping[int, InstrumentView]) -> LoadedRounds:
     then always uses the (response, question) index, where a join on round ids can make it scan
     the whole answer table for a batch of rounds. A "don't know" is stored without a value, so
     it arrives as NaN: missing, as the specification says. A round reads only the answers to
-    its own questionnaire's questions.
+    its own questionnaire's questions. On PostgreSQL rankings arrive as ranks in the options'
+    order (``_ranks_load``); elsewhere as the stored mappings, checked by the engine.
     """
     round_ids = list(views)
     likert_ids = sorted({pk for view in views.values() for pk in view.likert_codes})
-    ranking_ids = sorted({pk for view in views.values() for pk in view.ranking_ids})
     meta = _integer_rows(
-        Response.objects.filter(round_id__in=round_ids, submitted_at__isnull=False).order_by("pk"),
+        Response.objects.filter(
+            in_array("round_id", round_ids), submitted_at__isnull=False
+        ).order_by("pk"),
         "pk",
         "round_id",
         "agency_id",
@@ -115,7 +143,7 @@ def respondents_load(views: Mapping[int, InstrumentView]) -> LoadedRounds:
     if len(response_ids) and likert_ids:
         rows = _integer_rows(
             Answer.objects.filter(
-                response_id__in=response_ids.tolist(), question_id__in=likert_ids
+                in_array("response_id", response_ids), in_array("question_id", likert_ids)
             ),
             "response_id",
             "question_id",
@@ -127,31 +155,25 @@ def respondents_load(views: Mapping[int, InstrumentView]) -> LoadedRounds:
         values = rows[:, 2].astype(float)
         values[values == 0] = np.nan  # stored without a value: don't know
         likert[np.searchsorted(response_ids, rows[:, 0]), columns[rows[:, 1]]] = values
-    rankings: dict[tuple[int, int], object] = {}  # (response, question) -> the ranking
-    if len(response_ids) and ranking_ids:
-        for response_id, question_id, ranking in Answer.objects.filter(
-            response_id__in=response_ids.tolist(),
-            question_id__in=ranking_ids,
-            ranking__isnull=False,
-        ).values_list("response_id", "question_id", "ranking"):
-            rankings[response_id, question_id] = ranking
-            n_answers += 1
 
     by_round = np.argsort(meta[:, 1], kind="stable")  # response order kept within a round
     sorted_rounds = meta[by_round, 1]
     starts = np.searchsorted(sorted_rounds, round_ids, side="left")
     ends = np.searchsorted(sorted_rounds, round_ids, side="right")
+    rows_of = {
+        round_id: by_round[start:end]
+        for round_id, start, end in zip(round_ids, starts.tolist(), ends.tolist(), strict=True)
+    }
+    rankings, n_rankings = _rankings_load(views, rows_of, response_ids)
+    n_answers += n_rankings
     answers: dict[int, scoring.RoundAnswers] = {}
-    for round_id, start, end in zip(round_ids, starts.tolist(), ends.tolist(), strict=True):
+    for round_id, rows_of_round in rows_of.items():
         view = views[round_id]
-        rows_of_round = by_round[start:end]
-        responses = response_ids[rows_of_round].tolist()
-        ranking_id = view.ranking_ids[0] if view.ranking_ids else -1  # -1: no such question
         columns_of_round = np.array([column_of[pk] for pk in view.likert_codes], dtype=np.intp)
         answers[round_id] = scoring.RoundAnswers(
             agencies=meta[rows_of_round, 2].tolist(),
             likert=likert[np.ix_(rows_of_round, columns_of_round)],
-            rankings=[rankings.get((response, ranking_id)) for response in responses],
+            rankings=rankings[round_id],
         )
     networks: dict[int, NetworkInput] = {}
     relationship_ids = sorted({pk for view in views.values() for pk in view.relationship_ids})
@@ -159,6 +181,93 @@ def respondents_load(views: Mapping[int, InstrumentView]) -> LoadedRounds:
         networks, n_ratings = _networks_load(answers, response_ids, meta, relationship_ids)
         n_answers += n_ratings
     return LoadedRounds(answers=answers, n_answers=n_answers, networks=networks)
+
+
+def _rankings_load(
+    views: Mapping[int, InstrumentView],
+    rows_of: Mapping[int, np.ndarray],
+    response_ids: np.ndarray,
+) -> tuple[dict[int, np.ndarray | list[object]], int]:
+    """Each round's rankings (see ``RoundAnswers.rankings``) and how many were read: one query
+    per ranking question of the batch.
+
+    On PostgreSQL as ranks (``_ranks_load``). A round with a ranking that is not exactly its
+    options ranked 1..n once each is read again as the stored mappings, so the engine refuses
+    it with the message naming what is wrong, as it does elsewhere.
+    """
+    rankings: dict[int, np.ndarray | list[object]] = {}
+    n_read = 0
+    by_question: dict[int, list[int]] = {}
+    for round_id, view in views.items():
+        if view.ranking_ids:
+            by_question.setdefault(view.ranking_ids[0], []).append(round_id)
+        else:
+            rankings[round_id] = [None] * len(rows_of[round_id])
+    for question_id, question_rounds in by_question.items():
+        if connection.vendor == "postgresql":
+            codes = [o.code for o in views[question_rounds[0]].scoring.ranking_options]
+            responses = np.sort(np.concatenate([response_ids[rows_of[r]] for r in question_rounds]))
+            ranks, doubtful, n = _ranks_load(question_id, codes, responses)
+            n_read += n
+        for round_id in question_rounds:
+            ids = response_ids[rows_of[round_id]]
+            if connection.vendor == "postgresql":
+                at = np.searchsorted(responses, ids)
+                if not doubtful[at].any():
+                    rankings[round_id] = ranks[at]
+                    continue
+            stored = dict(
+                Answer.objects.filter(
+                    in_array("response_id", ids), question_id=question_id, ranking__isnull=False
+                ).values_list("response_id", "ranking")
+            )
+            if connection.vendor != "postgresql":
+                n_read += len(stored)
+            rankings[round_id] = [stored.get(response) for response in ids.tolist()]
+    return rankings, n_read
+
+
+def _ranks_load(
+    question_id: int, codes: list[str], responses: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """The ranking answers of these (sorted) responses to the question as ranks: an
+    (responses, options) float array in the options' order, a NaN row for a response without a
+    ranking; which rows are doubtful (anything but an object of exactly these keys with the
+    ranks 1..n once each: read again as JSON); and how many ranking answers there are.
+
+    One binary COPY of integer columns: PostgreSQL picks each option's rank out of the JSON,
+    so no JSON is decoded here. A rank that is not a small whole JSON number reads as 0.
+    """
+    n = len(codes)
+    # CASE, not AND: SQL does not promise to stop at the first false condition, and removing
+    # keys from a JSON scalar is an error.
+    exact_keys = (
+        "(CASE WHEN jsonb_typeof(ranking) <> 'object' THEN 0 "
+        "WHEN ranking - %s::text[] = '{}'::jsonb THEN 1 ELSE 0 END)::bigint"
+    )
+    rank = (
+        "CASE WHEN jsonb_typeof(ranking -> %s) = 'number' "
+        "AND (ranking ->> %s) ~ '^[1-9][0-9]{0,8}$' THEN (ranking ->> %s)::bigint ELSE 0 END"
+    )
+    table = Answer._meta.db_table
+    sql = (
+        f"SELECT response_id, {exact_keys}, {', '.join([rank] * n)} FROM {table} "  # noqa: S608  # nosec B608
+        "WHERE response_id = ANY(%s::bigint[]) AND question_id = %s AND ranking IS NOT NULL"
+    )
+    params: list[Any] = [codes]
+    for code in codes:
+        params += [code, code, code]
+    params += [responses.tolist(), question_id]
+    rows = _copy_integers(sql, params, 2 + n)
+    ranks = np.full((len(responses), n), np.nan)
+    doubtful = np.zeros(len(responses), dtype=bool)
+    if len(rows):
+        at = np.searchsorted(responses, rows[:, 0])
+        given = rows[:, 2:]
+        permutation = (np.sort(given, axis=1) == np.arange(1, n + 1)).all(axis=1)
+        doubtful[at] = (rows[:, 1] != 1) | ~permutation
+        ranks[at] = given
+    return ranks, doubtful, len(rows)
 
 
 def _integer_rows(rows: QuerySet[Any], *columns: str | Combinable) -> np.ndarray:
@@ -173,13 +282,19 @@ def _integer_rows(rows: QuerySet[Any], *columns: str | Combinable) -> np.ndarray
     if connection.vendor != "postgresql":
         return np.array(list(values), dtype=np.int64).reshape(-1, len(columns))
     sql, params = values.query.sql_with_params()
+    return _copy_integers(sql, params, len(columns))
+
+
+def _copy_integers(sql: str, params: Sequence[Any], width: int) -> np.ndarray:
+    """The rows of a PostgreSQL query of ``width`` non-NULL integer columns, read with one
+    binary COPY."""
     buffer = io.BytesIO()
     with connection.cursor() as cursor:
         # psycopg2's own mogrify and copy_expert (COPY is not in the DB-API); Django's debug
         # cursor logs copy_expert like any query.
-        query = cursor.mogrify(sql, params).decode()  # the ORM's SQL, its values quoted
+        query = cursor.mogrify(sql, params).decode()  # the SQL with its values quoted
         cursor.copy_expert(f"COPY ({query}) TO STDOUT (FORMAT binary)", buffer)
-    return _copy_binary_integers(buffer.getbuffer(), len(columns))
+    return _copy_binary_integers(buffer.getbuffer(), width)
 
 
 _COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
@@ -226,13 +341,13 @@ def _networks_load(
     ratings ({} when they rated nobody). Only a round whose questionnaire asks is scored."""
     ratings_of: dict[int, dict[int, int | None]] = {}
     for response_id, ratings in Answer.objects.filter(
-        response_id__in=response_ids.tolist(), question_id__in=relationship_ids
+        in_array("response_id", response_ids), in_array("question_id", relationship_ids)
     ).values_list("response_id", "relationships"):
         ratings_of[response_id] = {int(agency): level for agency, level in (ratings or {}).items()}
     networks = {round_id: NetworkInput(nodes=[], respondents=[]) for round_id in answers}
     through = Round.agencies_at_opening.through
     for round_id, agency_id in (
-        through.objects.filter(round_id__in=list(answers))
+        through.objects.filter(in_array("round_id", list(answers)))
         .order_by("agency_id")
         .values_list("round_id", "agency_id")
     ):

@@ -15,6 +15,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import replace
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -117,10 +118,13 @@ def answers_that_count(answers: scoring.RoundAnswers, k: int) -> scoring.RoundAn
     """``groups_that_count`` for a round read as arrays: the same labels, the same rows."""
     labels = group_labels(Counter(answers.agencies), k)
     rows = [row for row, agency in enumerate(answers.agencies) if labels[agency] is not None]
+    rankings = answers.rankings
     return scoring.RoundAnswers(
         agencies=[labels[answers.agencies[row]] for row in rows],
         likert=answers.likert[rows],
-        rankings=[answers.rankings[row] for row in rows],
+        rankings=(
+            rankings[rows] if isinstance(rankings, np.ndarray) else [rankings[row] for row in rows]
+        ),
     )
 
 
