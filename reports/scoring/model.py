@@ -88,6 +88,60 @@ class Instrument:
         return next(o for o in self.ranking_options if o.participant_defined)
 
 
+def _dimension_columns(instrument: Instrument) -> dict[str, np.ndarray]:
+    return {
+        dim: np.array([j for j, it in enumerate(instrument.items) if it.dimension == dim], int)
+        for dim in DIMENSIONS
+    }
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What scoring needs of an instrument, worked out once per instrument, not per round."""
+
+    reverse: np.ndarray  # (items,) bool
+    dimension_columns: dict[str, np.ndarray]
+    # The items grouped by dimension (dimensions with items only), where each group starts,
+    # its size, and which of the six dimensions it is.
+    grouped: np.ndarray
+    group_starts: np.ndarray
+    group_sizes: np.ndarray
+    group_dims: np.ndarray
+    option_codes: list[str]
+    participant_col: int
+    weights: np.ndarray
+
+
+_layouts: dict[int, tuple[Instrument, _Layout]] = {}  # instrument id -> its layout
+
+
+def _layout(instrument: Instrument) -> _Layout:
+    # Keyed by identity (an Instrument's weights are a mapping, so it is not hashable); the
+    # instrument is kept with its layout, so its id cannot be reused while the entry lives.
+    cached = _layouts.get(id(instrument))
+    if cached is not None and cached[0] is instrument:
+        return cached[1]
+    columns = _dimension_columns(instrument)
+    present = [(d, cols) for d, cols in enumerate(columns.values()) if cols.size]
+    sizes = np.array([cols.size for _, cols in present], dtype=np.intp)
+    option_codes = [option.code for option in instrument.ranking_options]
+    layout = _Layout(
+        reverse=np.array([item.reverse for item in instrument.items], dtype=bool),
+        dimension_columns=columns,
+        grouped=np.concatenate([cols for _, cols in present] or [np.zeros(0, int)]),
+        group_starts=np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp),
+        group_sizes=sizes,
+        group_dims=np.array([d for d, _ in present], dtype=np.intp),
+        option_codes=option_codes,
+        participant_col=option_codes.index(instrument.participant_option.code),
+        weights=np.array([float(instrument.weights[c]) for c in INDEX_COMPONENTS]),
+    )
+    if len(_layouts) >= 64:
+        _layouts.clear()
+    _layouts[id(instrument)] = (instrument, layout)
+    return layout
+
+
 @dataclass(frozen=True)
 class Respondent:
     agency: str | int

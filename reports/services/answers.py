@@ -123,7 +123,8 @@ def respondents_load(views: Mapping[int, InstrumentView]) -> LoadedRounds:
     the whole answer table for a batch of rounds. A "don't know" is stored without a value, so
     it arrives as NaN: missing, as the specification says. A round reads only the answers to
     its own questionnaire's questions. On PostgreSQL rankings arrive as ranks in the options'
-    order (``_ranks_load``); elsewhere as the stored mappings, checked by the engine.
+    order, read in the same pass as the Likert answers (``_answers_copy``); elsewhere as the
+    stored mappings. Either way the engine checks them.
     """
     round_ids = list(views)
     likert_ids = sorted({pk for view in views.values() for pk in view.likert_codes})
@@ -139,22 +140,36 @@ def respondents_load(views: Mapping[int, InstrumentView]) -> LoadedRounds:
     # One column per Likert question of the batch; a round takes its questionnaire's columns.
     column_of = {pk: j for j, pk in enumerate(likert_ids)}
     likert = np.full((len(response_ids), len(likert_ids)), np.nan)
+    options_of = {
+        view.ranking_ids[0]: [option.code for option in view.scoring.ranking_options]
+        for view in views.values()
+        if view.ranking_ids
+    }
     n_answers = 0
-    if len(response_ids) and likert_ids:
-        rows = _integer_rows(
-            Answer.objects.filter(
-                in_array("response_id", response_ids), in_array("question_id", likert_ids)
-            ),
-            "response_id",
-            "question_id",
-            Coalesce("value", Value(0)),
-        )
+    ranks_read: dict[int, _RanksRead] = {}
+    if len(response_ids) and (likert_ids or options_of):
+        if connection.vendor == "postgresql":
+            rows = _answers_copy(response_ids, likert_ids, options_of)
+            for question_id, codes in options_of.items():
+                ranks_read[question_id] = _ranks_decoded(rows, question_id, codes, response_ids)
+                n_answers += ranks_read[question_id].n_read
+            rows = rows[np.isin(rows[:, 1], likert_ids)]
+        else:
+            rows = _integer_rows(
+                Answer.objects.filter(
+                    in_array("response_id", response_ids), in_array("question_id", likert_ids)
+                ),
+                "response_id",
+                "question_id",
+                Coalesce("value", Value(0)),
+            )
         n_answers += len(rows)
-        columns = np.zeros(likert_ids[-1] + 1, dtype=np.intp)
-        columns[likert_ids] = np.arange(len(likert_ids))
-        values = rows[:, 2].astype(float)
-        values[values == 0] = np.nan  # stored without a value: don't know
-        likert[np.searchsorted(response_ids, rows[:, 0]), columns[rows[:, 1]]] = values
+        if likert_ids:
+            columns = np.zeros(likert_ids[-1] + 1, dtype=np.intp)
+            columns[likert_ids] = np.arange(len(likert_ids))
+            values = rows[:, 2].astype(float)
+            values[values == 0] = np.nan  # stored without a value: don't know
+            likert[np.searchsorted(response_ids, rows[:, 0]), columns[rows[:, 1]]] = values
 
     by_round = np.argsort(meta[:, 1], kind="stable")  # response order kept within a round
     sorted_rounds = meta[by_round, 1]
@@ -164,7 +179,7 @@ def respondents_load(views: Mapping[int, InstrumentView]) -> LoadedRounds:
         round_id: by_round[start:end]
         for round_id, start, end in zip(round_ids, starts.tolist(), ends.tolist(), strict=True)
     }
-    rankings, n_rankings = _rankings_load(views, rows_of, response_ids)
+    rankings, n_rankings = _rankings_load(views, rows_of, response_ids, ranks_read)
     n_answers += n_rankings
     answers: dict[int, scoring.RoundAnswers] = {}
     for round_id, rows_of_round in rows_of.items():
@@ -183,91 +198,120 @@ def respondents_load(views: Mapping[int, InstrumentView]) -> LoadedRounds:
     return LoadedRounds(answers=answers, n_answers=n_answers, networks=networks)
 
 
+# At most 9 options (the questionnaire loader's limit) fit a ranking in one integer, 4 bits
+# per option's rank; a longer ranking is read as JSON.
+_RANK_BITS = 4
+_RANKS_PACKED_MAX = 9
+_RANK_READ = 1 << 40  # above the ranks: a ranking read, even if none of its ranks is 1..9
+
+
+@dataclass(frozen=True)
+class _RanksRead:
+    """One ranking question's answers for every response of a batch, in response order: the
+    ranks (a NaN row without a ranking), which rows need reading again as JSON, and how many
+    ranking answers there are."""
+
+    ranks: np.ndarray
+    doubtful: np.ndarray
+    n_read: int
+
+
+def _answers_copy(
+    response_ids: np.ndarray, likert_ids: list[int], options_of: Mapping[int, list[str]]
+) -> np.ndarray:
+    """(response, question, value or 0, packed ranking) of every Likert and ranking answer of
+    these responses, in one binary COPY: the answers of a response share their table pages,
+    so the Likert answers and the rankings are read in one pass over them.
+
+    PostgreSQL packs a ranking into one integer (``_RANK_BITS`` per option, in the options'
+    order, above them ``_RANK_READ``): 0 for a Likert answer or no ranking stored, -1 for
+    anything but an object of exactly the options' codes; a rank that is not a whole JSON
+    number 1..9 packs as 0, which the check of the ranks refuses.
+    """
+    packed = ["CASE question_id"]
+    params: list[Any] = []
+    for question_id, codes in options_of.items():
+        if len(codes) > _RANKS_PACKED_MAX:
+            packed.append("WHEN %s THEN -1")
+            params.append(question_id)
+            continue
+        # (ranking -> code)::text is a single digit only for a JSON number 1..9 ("3" as a
+        # JSON string reads '"3"'); CASE, not AND, so that no key is removed from a scalar.
+        digits = " + ".join(
+            f"(CASE WHEN (ranking -> %s)::text ~ '^[1-9]$' "
+            f"THEN ascii((ranking -> %s)::text) - 48 ELSE 0 END)::bigint * {1 << (_RANK_BITS * i)}"
+            for i in range(len(codes))
+        )
+        packed.append(
+            "WHEN %s THEN CASE WHEN ranking IS NULL THEN 0 "
+            "WHEN jsonb_typeof(ranking) <> 'object' THEN -1 "
+            f"WHEN ranking - %s::text[] <> '{{}}'::jsonb THEN -1 ELSE {_RANK_READ} + {digits} END"
+        )
+        params += [question_id, codes]
+        for code in codes:
+            params += [code, code]
+    packed.append("ELSE 0 END")
+    table = Answer._meta.db_table
+    # Only the table's name and placeholders are formatted in; every value is a parameter.
+    columns = f"response_id, question_id, COALESCE(value, 0)::bigint, ({' '.join(packed)})::bigint"
+    where = "response_id = ANY(%s::bigint[]) AND question_id = ANY(%s::bigint[])"
+    sql = f"SELECT {columns} FROM {table} WHERE {where}"  # noqa: S608  # nosec B608
+    params += [response_ids.tolist(), [*likert_ids, *options_of]]
+    return _copy_integers(sql, params, 4)
+
+
+def _ranks_decoded(
+    rows: np.ndarray, question_id: int, codes: list[str], response_ids: np.ndarray
+) -> _RanksRead:
+    """The ranking question's rows of ``_answers_copy`` unpacked, and checked: a row is
+    doubtful unless it ranks the options 1..n once each."""
+    n = len(codes)
+    mine = rows[(rows[:, 1] == question_id) & (rows[:, 3] != 0)]
+    at = np.searchsorted(response_ids, mine[:, 0])
+    packed = mine[:, 3]
+    given = (packed[:, None] >> (_RANK_BITS * np.arange(n))) & ((1 << _RANK_BITS) - 1)
+    permutation = (np.sort(given, axis=1) == np.arange(1, n + 1)).all(axis=1)
+    ranks = np.full((len(response_ids), n), np.nan)
+    doubtful = np.zeros(len(response_ids), dtype=bool)
+    ranks[at] = given
+    doubtful[at] = (packed < 0) | ~permutation
+    return _RanksRead(ranks=ranks, doubtful=doubtful, n_read=len(mine))
+
+
 def _rankings_load(
     views: Mapping[int, InstrumentView],
     rows_of: Mapping[int, np.ndarray],
     response_ids: np.ndarray,
+    ranks_read: Mapping[int, _RanksRead],
 ) -> tuple[dict[int, np.ndarray | list[object]], int]:
-    """Each round's rankings (see ``RoundAnswers.rankings``) and how many were read: one query
-    per ranking question of the batch.
+    """Each round's rankings (see ``RoundAnswers.rankings``), and how many were read here.
 
-    On PostgreSQL as ranks (``_ranks_load``). A round with a ranking that is not exactly its
-    options ranked 1..n once each is read again as the stored mappings, so the engine refuses
-    it with the message naming what is wrong, as it does elsewhere.
+    As ranks where they were read as ranks (``ranks_read``, PostgreSQL) and none of the
+    round's is doubtful; otherwise as the stored mappings, one query per round, so the engine
+    refuses a bad one with the message naming what is wrong, as it does elsewhere.
     """
     rankings: dict[int, np.ndarray | list[object]] = {}
     n_read = 0
-    by_question: dict[int, list[int]] = {}
     for round_id, view in views.items():
-        if view.ranking_ids:
-            by_question.setdefault(view.ranking_ids[0], []).append(round_id)
-        else:
-            rankings[round_id] = [None] * len(rows_of[round_id])
-    for question_id, question_rounds in by_question.items():
-        if connection.vendor == "postgresql":
-            codes = [o.code for o in views[question_rounds[0]].scoring.ranking_options]
-            responses = np.sort(np.concatenate([response_ids[rows_of[r]] for r in question_rounds]))
-            ranks, doubtful, n = _ranks_load(question_id, codes, responses)
-            n_read += n
-        for round_id in question_rounds:
-            ids = response_ids[rows_of[round_id]]
-            if connection.vendor == "postgresql":
-                at = np.searchsorted(responses, ids)
-                if not doubtful[at].any():
-                    rankings[round_id] = ranks[at]
-                    continue
-            stored = dict(
-                Answer.objects.filter(
-                    in_array("response_id", ids), question_id=question_id, ranking__isnull=False
-                ).values_list("response_id", "ranking")
-            )
-            if connection.vendor != "postgresql":
-                n_read += len(stored)
-            rankings[round_id] = [stored.get(response) for response in ids.tolist()]
+        rows = rows_of[round_id]
+        if not view.ranking_ids:
+            rankings[round_id] = [None] * len(rows)
+            continue
+        question_id = view.ranking_ids[0]
+        read = ranks_read.get(question_id)
+        if read is not None and not read.doubtful[rows].any():
+            rankings[round_id] = read.ranks[rows]
+            continue
+        ids = response_ids[rows]
+        stored = dict(
+            Answer.objects.filter(
+                in_array("response_id", ids), question_id=question_id, ranking__isnull=False
+            ).values_list("response_id", "ranking")
+        )
+        if read is None:  # counted with the ranks otherwise
+            n_read += len(stored)
+        rankings[round_id] = [stored.get(response) for response in ids.tolist()]
     return rankings, n_read
-
-
-def _ranks_load(
-    question_id: int, codes: list[str], responses: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """The ranking answers of these (sorted) responses to the question as ranks: an
-    (responses, options) float array in the options' order, a NaN row for a response without a
-    ranking; which rows are doubtful (anything but an object of exactly these keys with the
-    ranks 1..n once each: read again as JSON); and how many ranking answers there are.
-
-    One binary COPY of integer columns: PostgreSQL picks each option's rank out of the JSON,
-    so no JSON is decoded here. A rank that is not a small whole JSON number reads as 0.
-    """
-    n = len(codes)
-    # CASE, not AND: SQL does not promise to stop at the first false condition, and removing
-    # keys from a JSON scalar is an error.
-    exact_keys = (
-        "(CASE WHEN jsonb_typeof(ranking) <> 'object' THEN 0 "
-        "WHEN ranking - %s::text[] = '{}'::jsonb THEN 1 ELSE 0 END)::bigint"
-    )
-    rank = (
-        "CASE WHEN jsonb_typeof(ranking -> %s) = 'number' "
-        "AND (ranking ->> %s) ~ '^[1-9][0-9]{0,8}$' THEN (ranking ->> %s)::bigint ELSE 0 END"
-    )
-    table = Answer._meta.db_table
-    sql = (
-        f"SELECT response_id, {exact_keys}, {', '.join([rank] * n)} FROM {table} "  # noqa: S608  # nosec B608
-        "WHERE response_id = ANY(%s::bigint[]) AND question_id = %s AND ranking IS NOT NULL"
-    )
-    params: list[Any] = [codes]
-    for code in codes:
-        params += [code, code, code]
-    params += [responses.tolist(), question_id]
-    rows = _copy_integers(sql, params, 2 + n)
-    ranks = np.full((len(responses), n), np.nan)
-    doubtful = np.zeros(len(responses), dtype=bool)
-    if len(rows):
-        at = np.searchsorted(responses, rows[:, 0])
-        given = rows[:, 2:]
-        permutation = (np.sort(given, axis=1) == np.arange(1, n + 1)).all(axis=1)
-        doubtful[at] = (rows[:, 1] != 1) | ~permutation
-        ranks[at] = given
-    return ranks, doubtful, len(rows)
 
 
 def _integer_rows(rows: QuerySet[Any], *columns: str | Combinable) -> np.ndarray:

@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 
 from django.db import connection, connections, transaction
@@ -62,8 +62,8 @@ def _batch_read(batch: list[Round], views: dict[int, InstrumentView]) -> _BatchR
     )
 
 
-def _reads_ahead() -> bool:
-    """Whether the next batch can be read on a second connection while this one is scored.
+def _second_connection() -> bool:
+    """Whether batches can be read and stored on a second connection while one is scored.
 
     Only on PostgreSQL (psycopg2 lets go of the interpreter while it waits for the server)
     and outside a transaction, whose uncommitted rows a second connection would not see.
@@ -71,48 +71,77 @@ def _reads_ahead() -> bool:
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
+def _companion_connection_setup() -> None:
+    # Parallel workers would take the cores that score: the server reads a batch on one core
+    # while Python scores the previous batch on the other. The second thread's own
+    # connection, closed at the end, so nothing else inherits the setting.
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+
+
 def _rescore_rounds(rounds: QuerySet[Round], *, batch_size: int) -> Iterator[RescoreProgress]:
     """Score every round of the queryset in batches of rounds, yielding after each batch.
 
-    Memory is bounded by two batches: rounds are paged by id, and while one batch is scored
-    the next one's answers are read (on PostgreSQL, by a second thread on its own connection,
-    so the database works while Python scores); each batch's scorecards are written with one
-    bulk insert in its own transaction. (Not a server-side cursor: PostgreSQL plans a cursor
-    for its first rows and then reads a batch about five times slower.)
+    Memory is bounded by three batches: rounds are paged by id, and while one batch is scored
+    the next one's answers are read and the previous one's scorecards stored (on PostgreSQL,
+    by a second thread on its own connection, so the database works while Python scores).
+    Each batch's scorecards are written with one bulk insert in its own transaction, and its
+    progress is yielded once they are stored. (Not a server-side cursor: PostgreSQL plans a
+    cursor for its first rows and then reads a batch about five times slower.)
     """
     started = time.perf_counter()
     total = rounds.count()
     done = answers = failed = 0
     yield RescoreProgress(done, total, answers, failed, 0.0)
     views: dict[int, InstrumentView] = {}
-    reader = ThreadPoolExecutor(max_workers=1) if _reads_ahead() else None
+    companion = (
+        ThreadPoolExecutor(max_workers=1, initializer=_companion_connection_setup)
+        if _second_connection()
+        else None
+    )
 
     def read(batch: list[Round]) -> Future[_BatchRead]:
         for instrument_id in {r.instrument_id for r in batch} - views.keys():
             views[instrument_id] = instrument_view(Instrument.objects.get(pk=instrument_id))
-        if reader is not None:
-            return reader.submit(_batch_read, batch, dict(views))
+        if companion is not None:
+            return companion.submit(_batch_read, batch, dict(views))
         future: Future[_BatchRead] = Future()
         future.set_result(_batch_read(batch, views))
         return future
 
+    def write(rows: list[Scorecard]) -> Future[None]:
+        if companion is not None:
+            return companion.submit(_scorecards_store, rows)
+        _scorecards_store(rows)
+        future: Future[None] = Future()
+        future.set_result(None)
+        return future
+
     try:
         pending: tuple[list[Round], Future[_BatchRead]] | None = None
-        # One step behind: a batch is scored once the next one has been asked for.
+        stored: tuple[Future[None], RescoreProgress] | None = None
+        # A batch is scored once the next one has been asked for, and reported once stored.
         for batch in chain(_round_batches(rounds, batch_size=batch_size), [None]):
             ahead = None if batch is None else (batch, read(batch))
             if pending is not None:
                 scored, future = pending
-                n_answers, n_failed = _batch_score(scored, future.result(), views)
+                read_ = future.result()
+                rows, n_failed = _batch_score(scored, read_, views)
                 done += len(scored)
-                answers += n_answers
+                answers += read_.loaded.n_answers
                 failed += n_failed
-                yield RescoreProgress(done, total, answers, failed, time.perf_counter() - started)
+                if stored is not None:
+                    stored[0].result()
+                    yield replace(stored[1], seconds=time.perf_counter() - started)
+                stored = (write(rows), RescoreProgress(done, total, answers, failed, 0.0))
             pending = ahead
+        if stored is not None:
+            stored[0].result()
+            yield replace(stored[1], seconds=time.perf_counter() - started)
     finally:
-        if reader is not None:
-            reader.submit(connections.close_all)  # the reading thread's own connection
-            reader.shutdown(wait=True)
+        if companion is not None:
+            companion.submit(connections.close_all)  # the second thread's own connection
+            companion.shutdown(wait=True)
     for instrument_id in views:
         instrument_reliability_refresh(instrument_id=instrument_id)
     yield RescoreProgress(done, total, answers, failed, time.perf_counter() - started)
@@ -129,8 +158,8 @@ def _round_batches(rounds: QuerySet[Round], *, batch_size: int) -> Iterator[list
 
 def _batch_score(
     batch: list[Round], read: _BatchRead, views: dict[int, InstrumentView]
-) -> tuple[int, int]:
-    """Score and store the batch's rounds; how many answers were read and rounds failed."""
+) -> tuple[list[Scorecard], int]:
+    """The batch's scorecards (not saved), and how many of its rounds could not be scored."""
     computed_at = timezone.now()
     loaded, failed = read.loaded, 0
     rows = []
@@ -159,9 +188,12 @@ def _batch_score(
             # One round's bad data must not stop the others; it is logged with its id.
             failed += 1
             logger.exception("Round %s could not be scored", rnd.pk)
+    return rows, failed
+
+
+def _scorecards_store(rows: list[Scorecard]) -> None:
     with transaction.atomic():
         Scorecard.objects.bulk_create(rows)
-    return loaded.n_answers, failed
 
 
 def _published_seen(round_ids: list[int]) -> dict[int, int]:

@@ -76,7 +76,8 @@ def round_score(*, round_id: int) -> Scorecard | None:
     """Score one round from its submitted responses and store the scorecard.
 
     Six queries whatever the round's size: the round with its instrument, its questions, the
-    submitted responses, their Likert answers, their rankings, and the insert (an anonymous
+    submitted responses, their Likert answers, their rankings, and the insert (five on
+    PostgreSQL, which reads the Likert answers and the rankings in one pass; an anonymous
     round reads its published scorecard too; a questionnaire that asks about working
     relationships adds two: the ratings and the agencies at opening). The instrument's
     reliability refresh is requested for after the commit. None, and nothing stored, when an
