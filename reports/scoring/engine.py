@@ -123,10 +123,39 @@ def _respondent_dimension_scores(instrument: Instrument, scores: np.ndarray) -> 
     return out
 
 
-def _exact_mean(values: list[float]) -> float:
-    # fsum is correctly rounded, so respondent order, and duplicating every respondent, cannot
-    # move an agency score by even one ulp.
-    return math.fsum(values) / len(values)
+def _exact_group_means(values: np.ndarray, starts: np.ndarray, sizes: list[int]) -> np.ndarray:
+    """The mean of each group of rows (consecutive, from ``starts``) in each column, NaN left
+    out, from a correctly rounded sum (math.fsum's); NaN where a group has no value.
+    (n, d) -> (groups, d). Correctly rounded, so respondent order, and duplicating every
+    respondent, cannot move an agency score by even one ulp.
+
+    Every column at once, in integers: a double is an integer times a power of two, so
+    scaled by the smallest power present every value is an integer, their sum is exact, and
+    converting it back rounds once, to nearest, as fsum does. When the sum could overflow
+    64 bits (values far apart in magnitude, or large groups) each group is summed by fsum.
+    """
+    present = ~np.isnan(values)
+    counts = np.add.reduceat(present.astype(np.int64), starts, axis=0)
+    filled = np.where(present, values, 0.0)
+    nonzero = filled[filled != 0.0]
+    sums = np.zeros(counts.shape)
+    if nonzero.size:
+        _, exponents = np.frexp(nonzero)  # |v| = f * 2^e, 0.5 <= f < 1: v / 2^(e - 53) whole
+        low, high = int(exponents.min()), int(exponents.max())
+        if 53 + high - low + int(counts.max()).bit_length() <= 63:
+            whole = np.ldexp(filled, 53 - low).astype(np.int64)
+            totals = np.add.reduceat(whole, starts, axis=0)
+            sums = np.ldexp(totals.astype(np.float64), low - 53)
+        else:
+            columns = values.T.tolist()
+            for d, column in enumerate(columns):
+                for a, (start, size) in enumerate(zip(starts.tolist(), sizes, strict=True)):
+                    kept = [v for v in column[start : start + size] if v == v]  # not NaN
+                    if kept:
+                        sums[a, d] = math.fsum(kept)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means: np.ndarray = np.where(counts > 0, sums / counts, np.nan)
+    return means
 
 
 def _agency_data(
@@ -143,14 +172,7 @@ def _agency_data(
     respondent_dims = _respondent_dimension_scores(instrument, _item_scores(instrument, answers))
     k = len(groups)
 
-    dims = np.full((k, _N_DIMS), np.nan)
-    for d, column in enumerate(respondent_dims.T.tolist()):
-        start = 0
-        for a, size in enumerate(sizes):
-            values = [v for v in column[start : start + size] if v == v]  # v == v: not NaN
-            start += size
-            if values:
-                dims[a, d] = _exact_mean(values)
+    dims = _exact_group_means(respondent_dims, starts, sizes)
     # Sums of small integers are exact, so these means are order-independent too.
     present = ~np.isnan(answers)
     answered = np.add.reduceat(present.astype(np.int64), starts, axis=0)

@@ -3,11 +3,14 @@ computed without numpy's and scipy's per-call wrappers, held to what those wrapp
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from scipy import stats
 
 from reports.scoring import RoundAnswers, ScoringInputError, likert_alpha_sums, score_answers
+from reports.scoring.engine import _exact_group_means
 from reports.scoring.statistics import _average_ranks, _chi_square_p, rwg_by_dimension, rwg_j
 from tests.reports.test_scoring import hand_round, small_instrument
 
@@ -113,3 +116,25 @@ def test_alpha_sums_of_a_likert_matrix_by_hand():
         "aims": [3, 8 + 6 + 4, 64 + 36 + 16, 9, 9, 16 + 9 + 4, 16 + 9 + 4],
         "outcomes": [2, 2 + 4, 4 + 16, 1, 5, 1 + 0, 1 + 16],
     }
+
+
+def test_exact_group_means_are_means_of_correctly_rounded_sums():
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        sizes = [int(v) for v in rng.integers(1, rng.choice([5, 70]), int(rng.integers(1, 8)))]
+        starts = np.cumsum([0, *sizes[:-1]])
+        # Dimension scores (a whole number of quarter points over 1 to 6 items), and some
+        # values far apart in magnitude, where the sums fall back to fsum.
+        values = rng.integers(0, 25, (sum(sizes), 3)) / (4.0 * rng.integers(1, 7, (sum(sizes), 3)))
+        if rng.random() < 0.3:
+            values[:, 2] *= 2.0 ** rng.integers(-30, 30, sum(sizes))
+        values[rng.random(values.shape) < 0.2] = np.nan
+
+        expected = np.full((len(sizes), 3), np.nan)
+        for a, (start, size) in enumerate(zip(starts, sizes, strict=True)):
+            for d in range(3):
+                kept = [v for v in values[start : start + size, d].tolist() if v == v]
+                if kept:
+                    expected[a, d] = math.fsum(kept) / len(kept)
+
+        assert np.array_equal(_exact_group_means(values, starts, sizes), expected, equal_nan=True)
