@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
-from scipy import stats
 
 from .model import (
     _N_DIMS,
@@ -26,7 +25,9 @@ from .model import (
     Respondent,
     RoundAnswers,
     ScoringInputError,
+    _dimension_columns,
     _is_int,
+    _layout,
     _ranking_matrix,
     _validate_likert,
     _validate_respondents,
@@ -39,11 +40,12 @@ from .results import (
     _round,
 )
 from .statistics import (
+    _average_ranks,
     _chi_square_p,
     _concordance,
     _tie_sums,
     cronbach_alpha,
-    rwg_j,
+    rwg_by_dimension,
 )
 
 # --------------------------------------------------------------------------------------------
@@ -100,35 +102,60 @@ def _answer_matrix(instrument: Instrument, respondents: Sequence[Respondent]) ->
 
 def _item_scores(instrument: Instrument, answers: np.ndarray) -> np.ndarray:
     """Spec step 1: (x - 1) / 4, reverse-keyed (5 - x) / 4; NaN stays NaN."""
-    reverse = np.array([item.reverse for item in instrument.items], dtype=bool)
+    reverse = _layout(instrument).reverse
     return np.where(reverse, LIKERT_MAX - answers, answers - LIKERT_MIN) / (LIKERT_MAX - LIKERT_MIN)
-
-
-def _dimension_columns(instrument: Instrument) -> dict[str, np.ndarray]:
-    return {
-        dim: np.array([j for j, it in enumerate(instrument.items) if it.dimension == dim], int)
-        for dim in DIMENSIONS
-    }
 
 
 def _respondent_dimension_scores(instrument: Instrument, scores: np.ndarray) -> np.ndarray:
     """Spec step 2: mean of answered items; NaN if fewer than half the items were answered."""
+    layout = _layout(instrument)
     out = np.full((scores.shape[0], _N_DIMS), np.nan)
-    for d, columns in enumerate(_dimension_columns(instrument).values()):
-        if columns.size == 0:
-            continue
-        block = scores[:, columns]
-        answered = np.sum(~np.isnan(block), axis=1)
-        enough = answered * 2 >= columns.size  # also excludes answered == 0
-        # Item scores are multiples of 1/4, so this sum is exact in any order.
-        out[enough, d] = np.nansum(block[enough], axis=1) / answered[enough]
+    if not layout.group_sizes.size:
+        return out
+    block = scores[:, layout.grouped]
+    present = ~np.isnan(block)
+    answered = np.add.reduceat(present.astype(np.intp), layout.group_starts, axis=1)
+    # Item scores are multiples of 1/4, so these sums are exact in any order.
+    totals = np.add.reduceat(np.where(present, block, 0.0), layout.group_starts, axis=1)
+    enough = answered * 2 >= layout.group_sizes  # also excludes answered == 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out[:, layout.group_dims] = np.where(enough, totals / answered, np.nan)
     return out
 
 
-def _exact_mean(values: list[float]) -> float:
-    # fsum is correctly rounded, so respondent order, and duplicating every respondent, cannot
-    # move an agency score by even one ulp.
-    return math.fsum(values) / len(values)
+def _exact_group_means(values: np.ndarray, starts: np.ndarray, sizes: list[int]) -> np.ndarray:
+    """The mean of each group of rows (consecutive, from ``starts``) in each column, NaN left
+    out, from a correctly rounded sum (math.fsum's); NaN where a group has no value.
+    (n, d) -> (groups, d). Correctly rounded, so respondent order, and duplicating every
+    respondent, cannot move an agency score by even one ulp.
+
+    Every column at once, in integers: a double is an integer times a power of two, so
+    scaled by the smallest power present every value is an integer, their sum is exact, and
+    converting it back rounds once, to nearest, as fsum does. When the sum could overflow
+    64 bits (values far apart in magnitude, or large groups) each group is summed by fsum.
+    """
+    present = ~np.isnan(values)
+    counts = np.add.reduceat(present.astype(np.int64), starts, axis=0)
+    filled = np.where(present, values, 0.0)
+    nonzero = filled[filled != 0.0]
+    sums = np.zeros(counts.shape)
+    if nonzero.size:
+        _, exponents = np.frexp(nonzero)  # |v| = f * 2^e, 0.5 <= f < 1: v / 2^(e - 53) whole
+        low, high = int(exponents.min()), int(exponents.max())
+        if 53 + high - low + int(counts.max()).bit_length() <= 63:
+            whole = np.ldexp(filled, 53 - low).astype(np.int64)
+            totals = np.add.reduceat(whole, starts, axis=0)
+            sums = np.ldexp(totals.astype(np.float64), low - 53)
+        else:
+            columns = values.T.tolist()
+            for d, column in enumerate(columns):
+                for a, (start, size) in enumerate(zip(starts.tolist(), sizes, strict=True)):
+                    kept = [v for v in column[start : start + size] if v == v]  # not NaN
+                    if kept:
+                        sums[a, d] = math.fsum(kept)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means: np.ndarray = np.where(counts > 0, sums / counts, np.nan)
+    return means
 
 
 def _agency_data(
@@ -145,14 +172,7 @@ def _agency_data(
     respondent_dims = _respondent_dimension_scores(instrument, _item_scores(instrument, answers))
     k = len(groups)
 
-    dims = np.full((k, _N_DIMS), np.nan)
-    for d, column in enumerate(respondent_dims.T.tolist()):
-        start = 0
-        for a, size in enumerate(sizes):
-            values = [v for v in column[start : start + size] if v == v]  # v == v: not NaN
-            start += size
-            if values:
-                dims[a, d] = _exact_mean(values)
+    dims = _exact_group_means(respondent_dims, starts, sizes)
     # Sums of small integers are exact, so these means are order-independent too.
     present = ~np.isnan(answers)
     answered = np.add.reduceat(present.astype(np.int64), starts, axis=0)
@@ -169,7 +189,7 @@ def _agency_data(
     if has_ranking.any():
         # Spec step 5: the agency's ranking = mean ranks re-ranked with ties averaged.
         mean_ranks = rank_totals[has_ranking] / n_ranked[has_ranking][:, None]
-        rankings[has_ranking] = stats.rankdata(mean_ranks, method="average", axis=1)
+        rankings[has_ranking] = _average_ranks(mean_ranks)
         tie_sums[has_ranking] = _tie_sums(rankings[has_ranking])
     return _AgencyData(
         labels=tuple(str(agency) for agency, _ in groups),
@@ -380,9 +400,10 @@ def score_answers(
 
     data = _agency_data(instrument, groups, likert, ranks)
     k = len(groups)
-    option_codes = [option.code for option in instrument.ranking_options]
-    participant_col = option_codes.index(instrument.participant_option.code)
-    weights = np.array([float(instrument.weights[c]) for c in INDEX_COMPONENTS])
+    layout = _layout(instrument)
+    option_codes = layout.option_codes
+    participant_col = layout.participant_col
+    weights = layout.weights
 
     ones = np.ones((1, k))
     dimensions = _partnership_dimensions(ones, data.dims)[0]
@@ -414,11 +435,14 @@ def score_answers(
     band = None if index_value is None else _shown_band(index_value)
     uncertain = interval is not None and _shown_band(interval[0]) != _shown_band(interval[1])
 
-    dimension_cols = _dimension_columns(instrument)
-    rwg = {
-        dim: rwg_j(data.item_means[:, dimension_cols[dim]]) if dimension_cols[dim].size else None
-        for dim in DIMENSIONS
-    }
+    dimension_cols = layout.dimension_columns
+    rwg = dict(
+        zip(
+            DIMENSIONS,
+            rwg_by_dimension(data.item_means, [dimension_cols[dim] for dim in DIMENSIONS]),
+            strict=True,
+        )
+    )
     dims_of = data.dims.tolist()
     rankings_of = data.rankings.tolist()
     agencies = tuple(

@@ -88,6 +88,60 @@ class Instrument:
         return next(o for o in self.ranking_options if o.participant_defined)
 
 
+def _dimension_columns(instrument: Instrument) -> dict[str, np.ndarray]:
+    return {
+        dim: np.array([j for j, it in enumerate(instrument.items) if it.dimension == dim], int)
+        for dim in DIMENSIONS
+    }
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What scoring needs of an instrument, worked out once per instrument, not per round."""
+
+    reverse: np.ndarray  # (items,) bool
+    dimension_columns: dict[str, np.ndarray]
+    # The items grouped by dimension (dimensions with items only), where each group starts,
+    # its size, and which of the six dimensions it is.
+    grouped: np.ndarray
+    group_starts: np.ndarray
+    group_sizes: np.ndarray
+    group_dims: np.ndarray
+    option_codes: list[str]
+    participant_col: int
+    weights: np.ndarray
+
+
+_layouts: dict[int, tuple[Instrument, _Layout]] = {}  # instrument id -> its layout
+
+
+def _layout(instrument: Instrument) -> _Layout:
+    # Keyed by identity (an Instrument's weights are a mapping, so it is not hashable); the
+    # instrument is kept with its layout, so its id cannot be reused while the entry lives.
+    cached = _layouts.get(id(instrument))
+    if cached is not None and cached[0] is instrument:
+        return cached[1]
+    columns = _dimension_columns(instrument)
+    present = [(d, cols) for d, cols in enumerate(columns.values()) if cols.size]
+    sizes = np.array([cols.size for _, cols in present], dtype=np.intp)
+    option_codes = [option.code for option in instrument.ranking_options]
+    layout = _Layout(
+        reverse=np.array([item.reverse for item in instrument.items], dtype=bool),
+        dimension_columns=columns,
+        grouped=np.concatenate([cols for _, cols in present] or [np.zeros(0, int)]),
+        group_starts=np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp),
+        group_sizes=sizes,
+        group_dims=np.array([d for d, _ in present], dtype=np.intp),
+        option_codes=option_codes,
+        participant_col=option_codes.index(instrument.participant_option.code),
+        weights=np.array([float(instrument.weights[c]) for c in INDEX_COMPONENTS]),
+    )
+    if len(_layouts) >= 64:
+        _layouts.clear()
+    _layouts[id(instrument)] = (instrument, layout)
+    return layout
+
+
 @dataclass(frozen=True)
 class Respondent:
     agency: str | int
@@ -154,13 +208,16 @@ class RoundAnswers:
 
     Row i is one respondent: ``agencies[i]`` the agency (or group) it counts for, ``likert[i]``
     its raw answers to the instrument's items in their order (NaN: not answered or don't know),
-    ``rankings[i]`` its ranking as given (option code -> rank) or None. ``score_round`` builds
-    this from Respondents; the bulk rescore builds it straight from the database.
+    ``rankings[i]`` its ranking as given (option code -> rank) or None, or row i of an array of
+    ranks. ``score_round`` builds this from Respondents; the bulk rescore builds it straight
+    from the database, with the ranks PostgreSQL read out of the stored rankings.
     """
 
     agencies: Sequence[Hashable]
     likert: np.ndarray  # (respondents, items) float
-    rankings: Sequence[object]
+    # As given (a mapping or None per respondent), or already as ranks: a (respondents,
+    # options) array in the instrument's option order, a NaN row for no ranking.
+    rankings: Sequence[object] | np.ndarray
 
 
 def _validate_respondents(instrument: Instrument, respondents: Sequence[Respondent]) -> None:
@@ -221,6 +278,8 @@ def _ranking_matrix(instrument: Instrument, answers: RoundAnswers) -> np.ndarray
     respondent without a ranking; refused unless each ranking ranks exactly the instrument's
     options with each rank 1..n once."""
     codes = [option.code for option in instrument.ranking_options]
+    if isinstance(answers.rankings, np.ndarray):
+        return _ranks_checked(answers, len(codes))
     option_codes = set(codes)
     full_ranks = list(range(1, len(codes) + 1))
     out = np.full((len(answers.rankings), len(codes)), np.nan)
@@ -247,6 +306,26 @@ def _ranking_matrix(instrument: Instrument, answers: RoundAnswers) -> np.ndarray
             )
         out[pos] = row
     return out
+
+
+def _ranks_checked(answers: RoundAnswers, n: int) -> np.ndarray:
+    """Rankings given as an array of ranks, refused unless each row is a NaN row or uses each
+    rank 1..n exactly once."""
+    ranks = np.asarray(answers.rankings, dtype=float)
+    if ranks.shape != (len(answers.agencies), n):
+        raise ScoringInputError(
+            f"ranks must be one row of {n} options per respondent, got {ranks.shape}"
+        )
+    given = ~np.isnan(ranks).all(axis=1)
+    with np.errstate(invalid="ignore"):
+        whole = (np.sort(ranks[given], axis=1) == np.arange(1, n + 1)).all(axis=1)
+    if not whole.all():
+        pos = int(np.flatnonzero(given)[np.argmin(whole)])
+        raise ScoringInputError(
+            f"respondent #{pos} (agency {answers.agencies[pos]!r}): ranking must use each rank "
+            f"1..{n} exactly once, got {ranks[pos].tolist()}"
+        )
+    return ranks
 
 
 # --------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from .model import (
     RELIABILITY_MINIMUM,
     Instrument,
     Respondent,
+    _layout,
 )
 
 
@@ -37,25 +38,38 @@ def alpha_sums(instrument: Instrument, respondents: Sequence[Respondent]) -> dic
 
 def likert_alpha_sums(instrument: Instrument, likert: np.ndarray) -> dict[str, list[int]]:
     """``alpha_sums`` of a round given as its Likert matrix (rows respondents, columns the
-    instrument's items, NaN missing), as the bulk rescore reads it."""
+    instrument's items, NaN missing), as the bulk rescore reads it. Every dimension at once:
+    the sums are of whole numbers, so exact in any order."""
     if not likert.shape[0] or not instrument.items:
         return {}
-    reverse = np.array([item.reverse for item in instrument.items], dtype=bool)
-    points = np.where(reverse, LIKERT_MAX - likert, likert - LIKERT_MIN)
+    layout = _layout(instrument)
+    raw = likert[:, layout.grouped]  # items grouped by dimension
+    missing = np.isnan(raw)
+    reverse = layout.reverse[layout.grouped]
+    points = np.where(missing, 0, np.where(reverse, LIKERT_MAX - raw, raw - LIKERT_MIN)).astype(
+        np.int64
+    )
+    starts = layout.group_starts
+    # A respondent counts in a dimension only with every item of it answered.
+    complete = np.add.reduceat(missing.astype(np.intp), starts, axis=1) == 0
+    counted = np.repeat(complete, layout.group_sizes, axis=1)
+    totals = np.where(complete, np.add.reduceat(points, starts, axis=1), 0)
+    n = complete.sum(axis=0).tolist()
+    total_sums = totals.sum(axis=0).tolist()
+    total_squares = (totals**2).sum(axis=0).tolist()
+    kept = np.where(counted, points, 0)
+    item_sums = kept.sum(axis=0).tolist()
+    item_squares = (kept**2).sum(axis=0).tolist()
     sums: dict[str, list[int]] = {}
-    for dimension in DIMENSIONS:
-        columns = [j for j, item in enumerate(instrument.items) if item.dimension == dimension]
-        if not columns:
-            continue
-        block = points[:, columns]
-        complete = block[~np.isnan(block).any(axis=1)].astype(np.int64)
-        totals = complete.sum(axis=1)
-        sums[dimension] = [
-            len(complete),
-            int(totals.sum()),
-            int((totals**2).sum()),
-            *complete.sum(axis=0).tolist(),
-            *(complete**2).sum(axis=0).tolist(),
+    for g, (d, start, size) in enumerate(
+        zip(layout.group_dims.tolist(), starts.tolist(), layout.group_sizes.tolist(), strict=True)
+    ):
+        sums[DIMENSIONS[d]] = [
+            n[g],
+            total_sums[g],
+            total_squares[g],
+            *item_sums[start : start + size],
+            *item_squares[start : start + size],
         ]
     return sums
 

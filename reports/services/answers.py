@@ -4,13 +4,13 @@ and every submitted respondent of a batch of rounds in a constant number of quer
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import BigIntegerField, QuerySet, Value
+from django.db.models import BigIntegerField, F, Lookup, QuerySet, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce
 
@@ -88,6 +88,32 @@ class LoadedRounds:
     networks: dict[int, NetworkInput] = field(default_factory=dict)
 
 
+class InArray(Lookup):  # type: ignore[type-arg]  # generic in django-stubs only
+    """``column IN ids`` as one array parameter on PostgreSQL (``= ANY(%s)``).
+
+    A batch of rounds asks for thousands of response ids: as an IN list, Django prepares each
+    one as its own parameter, which cost more than the query itself.
+    """
+
+    lookup_name = "in_array"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = [int(pk) for pk in self.rhs]
+        if not ids:
+            return "1 = 0", []
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, [int(pk) for pk in self.rhs]]
+
+
+def in_array(column: str, ids: Any) -> InArray:
+    return InArray(F(column), ids)
+
+
 def respondents_load(views: Mapping[int, InstrumentView]) -> LoadedRounds:
     """Every submitted respondent of these rounds (round id -> its questionnaire), in three
     queries whatever their number, read into arrays: no model instance, no row object.
@@ -96,13 +122,16 @@ def respondents_load(views: Mapping[int, InstrumentView]) -> LoadedRounds:
     then always uses the (response, question) index, where a join on round ids can make it scan
     the whole answer table for a batch of rounds. A "don't know" is stored without a value, so
     it arrives as NaN: missing, as the specification says. A round reads only the answers to
-    its own questionnaire's questions.
+    its own questionnaire's questions. On PostgreSQL rankings arrive as ranks in the options'
+    order, read in the same pass as the Likert answers (``_answers_copy``); elsewhere as the
+    stored mappings. Either way the engine checks them.
     """
     round_ids = list(views)
     likert_ids = sorted({pk for view in views.values() for pk in view.likert_codes})
-    ranking_ids = sorted({pk for view in views.values() for pk in view.ranking_ids})
     meta = _integer_rows(
-        Response.objects.filter(round_id__in=round_ids, submitted_at__isnull=False).order_by("pk"),
+        Response.objects.filter(
+            in_array("round_id", round_ids), submitted_at__isnull=False
+        ).order_by("pk"),
         "pk",
         "round_id",
         "agency_id",
@@ -111,47 +140,55 @@ def respondents_load(views: Mapping[int, InstrumentView]) -> LoadedRounds:
     # One column per Likert question of the batch; a round takes its questionnaire's columns.
     column_of = {pk: j for j, pk in enumerate(likert_ids)}
     likert = np.full((len(response_ids), len(likert_ids)), np.nan)
+    options_of = {
+        view.ranking_ids[0]: [option.code for option in view.scoring.ranking_options]
+        for view in views.values()
+        if view.ranking_ids
+    }
     n_answers = 0
-    if len(response_ids) and likert_ids:
-        rows = _integer_rows(
-            Answer.objects.filter(
-                response_id__in=response_ids.tolist(), question_id__in=likert_ids
-            ),
-            "response_id",
-            "question_id",
-            Coalesce("value", Value(0)),
-        )
+    ranks_read: dict[int, _RanksRead] = {}
+    if len(response_ids) and (likert_ids or options_of):
+        if connection.vendor == "postgresql":
+            rows = _answers_copy(response_ids, likert_ids, options_of)
+            for question_id, codes in options_of.items():
+                ranks_read[question_id] = _ranks_decoded(rows, question_id, codes, response_ids)
+                n_answers += ranks_read[question_id].n_read
+            rows = rows[np.isin(rows[:, 1], likert_ids)]
+        else:
+            rows = _integer_rows(
+                Answer.objects.filter(
+                    in_array("response_id", response_ids), in_array("question_id", likert_ids)
+                ),
+                "response_id",
+                "question_id",
+                Coalesce("value", Value(0)),
+            )
         n_answers += len(rows)
-        columns = np.zeros(likert_ids[-1] + 1, dtype=np.intp)
-        columns[likert_ids] = np.arange(len(likert_ids))
-        values = rows[:, 2].astype(float)
-        values[values == 0] = np.nan  # stored without a value: don't know
-        likert[np.searchsorted(response_ids, rows[:, 0]), columns[rows[:, 1]]] = values
-    rankings: dict[tuple[int, int], object] = {}  # (response, question) -> the ranking
-    if len(response_ids) and ranking_ids:
-        for response_id, question_id, ranking in Answer.objects.filter(
-            response_id__in=response_ids.tolist(),
-            question_id__in=ranking_ids,
-            ranking__isnull=False,
-        ).values_list("response_id", "question_id", "ranking"):
-            rankings[response_id, question_id] = ranking
-            n_answers += 1
+        if likert_ids:
+            columns = np.zeros(likert_ids[-1] + 1, dtype=np.intp)
+            columns[likert_ids] = np.arange(len(likert_ids))
+            values = rows[:, 2].astype(float)
+            values[values == 0] = np.nan  # stored without a value: don't know
+            likert[np.searchsorted(response_ids, rows[:, 0]), columns[rows[:, 1]]] = values
 
     by_round = np.argsort(meta[:, 1], kind="stable")  # response order kept within a round
     sorted_rounds = meta[by_round, 1]
     starts = np.searchsorted(sorted_rounds, round_ids, side="left")
     ends = np.searchsorted(sorted_rounds, round_ids, side="right")
+    rows_of = {
+        round_id: by_round[start:end]
+        for round_id, start, end in zip(round_ids, starts.tolist(), ends.tolist(), strict=True)
+    }
+    rankings, n_rankings = _rankings_load(views, rows_of, response_ids, ranks_read)
+    n_answers += n_rankings
     answers: dict[int, scoring.RoundAnswers] = {}
-    for round_id, start, end in zip(round_ids, starts.tolist(), ends.tolist(), strict=True):
+    for round_id, rows_of_round in rows_of.items():
         view = views[round_id]
-        rows_of_round = by_round[start:end]
-        responses = response_ids[rows_of_round].tolist()
-        ranking_id = view.ranking_ids[0] if view.ranking_ids else -1  # -1: no such question
         columns_of_round = np.array([column_of[pk] for pk in view.likert_codes], dtype=np.intp)
         answers[round_id] = scoring.RoundAnswers(
             agencies=meta[rows_of_round, 2].tolist(),
             likert=likert[np.ix_(rows_of_round, columns_of_round)],
-            rankings=[rankings.get((response, ranking_id)) for response in responses],
+            rankings=rankings[round_id],
         )
     networks: dict[int, NetworkInput] = {}
     relationship_ids = sorted({pk for view in views.values() for pk in view.relationship_ids})
@@ -159,6 +196,122 @@ def respondents_load(views: Mapping[int, InstrumentView]) -> LoadedRounds:
         networks, n_ratings = _networks_load(answers, response_ids, meta, relationship_ids)
         n_answers += n_ratings
     return LoadedRounds(answers=answers, n_answers=n_answers, networks=networks)
+
+
+# At most 9 options (the questionnaire loader's limit) fit a ranking in one integer, 4 bits
+# per option's rank; a longer ranking is read as JSON.
+_RANK_BITS = 4
+_RANKS_PACKED_MAX = 9
+_RANK_READ = 1 << 40  # above the ranks: a ranking read, even if none of its ranks is 1..9
+
+
+@dataclass(frozen=True)
+class _RanksRead:
+    """One ranking question's answers for every response of a batch, in response order: the
+    ranks (a NaN row without a ranking), which rows need reading again as JSON, and how many
+    ranking answers there are."""
+
+    ranks: np.ndarray
+    doubtful: np.ndarray
+    n_read: int
+
+
+def _answers_copy(
+    response_ids: np.ndarray, likert_ids: list[int], options_of: Mapping[int, list[str]]
+) -> np.ndarray:
+    """(response, question, value or 0, packed ranking) of every Likert and ranking answer of
+    these responses, in one binary COPY: the answers of a response share their table pages,
+    so the Likert answers and the rankings are read in one pass over them.
+
+    PostgreSQL packs a ranking into one integer (``_RANK_BITS`` per option, in the options'
+    order, above them ``_RANK_READ``): 0 for a Likert answer or no ranking stored, -1 for
+    anything but an object of exactly the options' codes; a rank that is not a whole JSON
+    number 1..9 packs as 0, which the check of the ranks refuses.
+    """
+    packed = ["CASE question_id"]
+    params: list[Any] = []
+    for question_id, codes in options_of.items():
+        if len(codes) > _RANKS_PACKED_MAX:
+            packed.append("WHEN %s THEN -1")
+            params.append(question_id)
+            continue
+        # (ranking -> code)::text is a single digit only for a JSON number 1..9 ("3" as a
+        # JSON string reads '"3"'); CASE, not AND, so that no key is removed from a scalar.
+        digits = " + ".join(
+            f"(CASE WHEN (ranking -> %s)::text ~ '^[1-9]$' "
+            f"THEN ascii((ranking -> %s)::text) - 48 ELSE 0 END)::bigint * {1 << (_RANK_BITS * i)}"
+            for i in range(len(codes))
+        )
+        packed.append(
+            "WHEN %s THEN CASE WHEN ranking IS NULL THEN 0 "
+            "WHEN jsonb_typeof(ranking) <> 'object' THEN -1 "
+            f"WHEN ranking - %s::text[] <> '{{}}'::jsonb THEN -1 ELSE {_RANK_READ} + {digits} END"
+        )
+        params += [question_id, codes]
+        for code in codes:
+            params += [code, code]
+    packed.append("ELSE 0 END")
+    table = Answer._meta.db_table
+    # Only the table's name and placeholders are formatted in; every value is a parameter.
+    columns = f"response_id, question_id, COALESCE(value, 0)::bigint, ({' '.join(packed)})::bigint"
+    where = "response_id = ANY(%s::bigint[]) AND question_id = ANY(%s::bigint[])"
+    sql = f"SELECT {columns} FROM {table} WHERE {where}"  # noqa: S608  # nosec B608
+    params += [response_ids.tolist(), [*likert_ids, *options_of]]
+    return _copy_integers(sql, params, 4)
+
+
+def _ranks_decoded(
+    rows: np.ndarray, question_id: int, codes: list[str], response_ids: np.ndarray
+) -> _RanksRead:
+    """The ranking question's rows of ``_answers_copy`` unpacked, and checked: a row is
+    doubtful unless it ranks the options 1..n once each."""
+    n = len(codes)
+    mine = rows[(rows[:, 1] == question_id) & (rows[:, 3] != 0)]
+    at = np.searchsorted(response_ids, mine[:, 0])
+    packed = mine[:, 3]
+    given = (packed[:, None] >> (_RANK_BITS * np.arange(n))) & ((1 << _RANK_BITS) - 1)
+    permutation = (np.sort(given, axis=1) == np.arange(1, n + 1)).all(axis=1)
+    ranks = np.full((len(response_ids), n), np.nan)
+    doubtful = np.zeros(len(response_ids), dtype=bool)
+    ranks[at] = given
+    doubtful[at] = (packed < 0) | ~permutation
+    return _RanksRead(ranks=ranks, doubtful=doubtful, n_read=len(mine))
+
+
+def _rankings_load(
+    views: Mapping[int, InstrumentView],
+    rows_of: Mapping[int, np.ndarray],
+    response_ids: np.ndarray,
+    ranks_read: Mapping[int, _RanksRead],
+) -> tuple[dict[int, np.ndarray | list[object]], int]:
+    """Each round's rankings (see ``RoundAnswers.rankings``), and how many were read here.
+
+    As ranks where they were read as ranks (``ranks_read``, PostgreSQL) and none of the
+    round's is doubtful; otherwise as the stored mappings, one query per round, so the engine
+    refuses a bad one with the message naming what is wrong, as it does elsewhere.
+    """
+    rankings: dict[int, np.ndarray | list[object]] = {}
+    n_read = 0
+    for round_id, view in views.items():
+        rows = rows_of[round_id]
+        if not view.ranking_ids:
+            rankings[round_id] = [None] * len(rows)
+            continue
+        question_id = view.ranking_ids[0]
+        read = ranks_read.get(question_id)
+        if read is not None and not read.doubtful[rows].any():
+            rankings[round_id] = read.ranks[rows]
+            continue
+        ids = response_ids[rows]
+        stored = dict(
+            Answer.objects.filter(
+                in_array("response_id", ids), question_id=question_id, ranking__isnull=False
+            ).values_list("response_id", "ranking")
+        )
+        if read is None:  # counted with the ranks otherwise
+            n_read += len(stored)
+        rankings[round_id] = [stored.get(response) for response in ids.tolist()]
+    return rankings, n_read
 
 
 def _integer_rows(rows: QuerySet[Any], *columns: str | Combinable) -> np.ndarray:
@@ -173,13 +326,19 @@ def _integer_rows(rows: QuerySet[Any], *columns: str | Combinable) -> np.ndarray
     if connection.vendor != "postgresql":
         return np.array(list(values), dtype=np.int64).reshape(-1, len(columns))
     sql, params = values.query.sql_with_params()
+    return _copy_integers(sql, params, len(columns))
+
+
+def _copy_integers(sql: str, params: Sequence[Any], width: int) -> np.ndarray:
+    """The rows of a PostgreSQL query of ``width`` non-NULL integer columns, read with one
+    binary COPY."""
     buffer = io.BytesIO()
     with connection.cursor() as cursor:
         # psycopg2's own mogrify and copy_expert (COPY is not in the DB-API); Django's debug
         # cursor logs copy_expert like any query.
-        query = cursor.mogrify(sql, params).decode()  # the ORM's SQL, its values quoted
+        query = cursor.mogrify(sql, params).decode()  # the SQL with its values quoted
         cursor.copy_expert(f"COPY ({query}) TO STDOUT (FORMAT binary)", buffer)
-    return _copy_binary_integers(buffer.getbuffer(), len(columns))
+    return _copy_binary_integers(buffer.getbuffer(), width)
 
 
 _COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
@@ -226,13 +385,13 @@ def _networks_load(
     ratings ({} when they rated nobody). Only a round whose questionnaire asks is scored."""
     ratings_of: dict[int, dict[int, int | None]] = {}
     for response_id, ratings in Answer.objects.filter(
-        response_id__in=response_ids.tolist(), question_id__in=relationship_ids
+        in_array("response_id", response_ids), in_array("question_id", relationship_ids)
     ).values_list("response_id", "relationships"):
         ratings_of[response_id] = {int(agency): level for agency, level in (ratings or {}).items()}
     networks = {round_id: NetworkInput(nodes=[], respondents=[]) for round_id in answers}
     through = Round.agencies_at_opening.through
     for round_id, agency_id in (
-        through.objects.filter(round_id__in=list(answers))
+        through.objects.filter(in_array("round_id", list(answers)))
         .order_by("agency_id")
         .values_list("round_id", "agency_id")
     ):

@@ -9,9 +9,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from itertools import chain
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -19,7 +21,7 @@ from reports import scoring
 from reports.models import Scorecard
 from surveys.models import Instrument, Round
 
-from .answers import InstrumentView, instrument_view, respondents_load
+from .answers import InstrumentView, LoadedRounds, instrument_view, respondents_load
 from .publication import anonymous_q, closed_rounds_q, publication_due
 from .reliability import instrument_reliability_refresh
 from .scorecards import scorecard_row, small_number_k
@@ -44,66 +46,154 @@ class RescoreProgress:
         return self.answers / self.seconds if self.seconds > 0 else 0.0
 
 
+@dataclass(frozen=True)
+class _BatchRead:
+    """What scoring a batch of rounds reads: their answers and, for anonymous rounds, how many
+    responses their latest scorecard read."""
+
+    loaded: LoadedRounds
+    published: dict[int, int]
+
+
+def _batch_read(batch: list[Round], views: dict[int, InstrumentView]) -> _BatchRead:
+    return _BatchRead(
+        loaded=respondents_load({r.pk: views[r.instrument_id] for r in batch}),
+        published=_published_seen([r.pk for r in batch if r.is_anonymous]),
+    )
+
+
+def _second_connection() -> bool:
+    """Whether batches can be read and stored on a second connection while one is scored.
+
+    Only on PostgreSQL (psycopg2 lets go of the interpreter while it waits for the server)
+    and outside a transaction, whose uncommitted rows a second connection would not see.
+    """
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _companion_connection_setup() -> None:
+    # Parallel workers would take the cores that score: the server reads a batch on one core
+    # while Python scores the previous batch on the other. The second thread's own
+    # connection, closed at the end, so nothing else inherits the setting.
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+
+
 def _rescore_rounds(rounds: QuerySet[Round], *, batch_size: int) -> Iterator[RescoreProgress]:
     """Score every round of the queryset in batches of rounds, yielding after each batch.
 
-    Memory is bounded by one batch: rounds are paged by id, only one batch's answers are held
-    at a time, and the batch's scorecards are written with one bulk insert in its own
-    transaction. (Not a server-side cursor: PostgreSQL plans a cursor for its first rows and
-    then reads a batch about five times slower.)
+    Memory is bounded by three batches: rounds are paged by id, and while one batch is scored
+    the next one's answers are read and the previous one's scorecards stored (on PostgreSQL,
+    by a second thread on its own connection, so the database works while Python scores).
+    Each batch's scorecards are written with one bulk insert in its own transaction, and its
+    progress is yielded once they are stored. (Not a server-side cursor: PostgreSQL plans a
+    cursor for its first rows and then reads a batch about five times slower.)
     """
     started = time.perf_counter()
     total = rounds.count()
     done = answers = failed = 0
     yield RescoreProgress(done, total, answers, failed, 0.0)
     views: dict[int, InstrumentView] = {}
+    companion = (
+        ThreadPoolExecutor(max_workers=1, initializer=_companion_connection_setup)
+        if _second_connection()
+        else None
+    )
+
+    def read(batch: list[Round]) -> Future[_BatchRead]:
+        for instrument_id in {r.instrument_id for r in batch} - views.keys():
+            views[instrument_id] = instrument_view(Instrument.objects.get(pk=instrument_id))
+        if companion is not None:
+            return companion.submit(_batch_read, batch, dict(views))
+        future: Future[_BatchRead] = Future()
+        future.set_result(_batch_read(batch, views))
+        return future
+
+    def write(rows: list[Scorecard]) -> Future[None]:
+        if companion is not None:
+            return companion.submit(_scorecards_store, rows)
+        _scorecards_store(rows)
+        future: Future[None] = Future()
+        future.set_result(None)
+        return future
+
+    try:
+        pending: tuple[list[Round], Future[_BatchRead]] | None = None
+        stored: tuple[Future[None], RescoreProgress] | None = None
+        # A batch is scored once the next one has been asked for, and reported once stored.
+        for batch in chain(_round_batches(rounds, batch_size=batch_size), [None]):
+            ahead = None if batch is None else (batch, read(batch))
+            if pending is not None:
+                scored, future = pending
+                read_ = future.result()
+                rows, n_failed = _batch_score(scored, read_, views)
+                done += len(scored)
+                answers += read_.loaded.n_answers
+                failed += n_failed
+                if stored is not None:
+                    stored[0].result()
+                    yield replace(stored[1], seconds=time.perf_counter() - started)
+                stored = (write(rows), RescoreProgress(done, total, answers, failed, 0.0))
+            pending = ahead
+        if stored is not None:
+            stored[0].result()
+            yield replace(stored[1], seconds=time.perf_counter() - started)
+    finally:
+        if companion is not None:
+            companion.submit(connections.close_all)  # the second thread's own connection
+            companion.shutdown(wait=True)
+    for instrument_id in views:
+        instrument_reliability_refresh(instrument_id=instrument_id)
+    yield RescoreProgress(done, total, answers, failed, time.perf_counter() - started)
+
+
+def _round_batches(rounds: QuerySet[Round], *, batch_size: int) -> Iterator[list[Round]]:
     last_id = 0
     while batch := list(
         rounds.filter(pk__gt=last_id).order_by("pk").only(*ROUND_FIELDS)[:batch_size]
     ):
         last_id = batch[-1].pk
-        for instrument_id in {r.instrument_id for r in batch} - views.keys():
-            views[instrument_id] = instrument_view(Instrument.objects.get(pk=instrument_id))
-        computed_at = timezone.now()
-        loaded = respondents_load({r.pk: views[r.instrument_id] for r in batch})
-        published = _published_seen([r.pk for r in batch if r.is_anonymous])
-        rows = []
-        for rnd in batch:
-            read = loaded.answers[rnd.pk]
-            if not publication_due(
-                rnd,
-                n_submitted=len(read.agencies),
-                published_seen=published.get(rnd.pk),
-                recompute=True,
-            ):
-                continue  # an anonymous round that may not publish (again) yet
-            try:
-                rows.append(
-                    scorecard_row(
-                        round_id=rnd.pk,
-                        instrument=views[rnd.instrument_id].scoring,
-                        answers=read,
-                        computed_at=computed_at,
-                        small_number_k=small_number_k(rnd),
-                        network=(
-                            loaded.networks.get(rnd.pk)
-                            if views[rnd.instrument_id].relationship_ids
-                            else None
-                        ),
-                    )
+        yield batch
+
+
+def _batch_score(
+    batch: list[Round], read: _BatchRead, views: dict[int, InstrumentView]
+) -> tuple[list[Scorecard], int]:
+    """The batch's scorecards (not saved), and how many of its rounds could not be scored."""
+    computed_at = timezone.now()
+    loaded, failed = read.loaded, 0
+    rows = []
+    for rnd in batch:
+        answers = loaded.answers[rnd.pk]
+        if not publication_due(
+            rnd,
+            n_submitted=len(answers.agencies),
+            published_seen=read.published.get(rnd.pk),
+            recompute=True,
+        ):
+            continue  # an anonymous round that may not publish (again) yet
+        view = views[rnd.instrument_id]
+        try:
+            rows.append(
+                scorecard_row(
+                    round_id=rnd.pk,
+                    instrument=view.scoring,
+                    answers=answers,
+                    computed_at=computed_at,
+                    small_number_k=small_number_k(rnd),
+                    network=loaded.networks.get(rnd.pk) if view.relationship_ids else None,
                 )
-            except scoring.ScoringInputError:
-                # One round's bad data must not stop the others; it is logged with its id.
-                failed += 1
-                logger.exception("Round %s could not be scored", rnd.pk)
-        with transaction.atomic():
-            Scorecard.objects.bulk_create(rows)
-        done += len(batch)
-        answers += loaded.n_answers
-        yield RescoreProgress(done, total, answers, failed, time.perf_counter() - started)
-    for instrument_id in views:
-        instrument_reliability_refresh(instrument_id=instrument_id)
-    yield RescoreProgress(done, total, answers, failed, time.perf_counter() - started)
+            )
+        except scoring.ScoringInputError:
+            # One round's bad data must not stop the others; it is logged with its id.
+            failed += 1
+            logger.exception("Round %s could not be scored", rnd.pk)
+    return rows, failed
+
+
+def _scorecards_store(rows: list[Scorecard]) -> None:
+    with transaction.atomic():
+        Scorecard.objects.bulk_create(rows)
 
 
 def _published_seen(round_ids: list[int]) -> dict[int, int]:

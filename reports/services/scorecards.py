@@ -15,6 +15,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import replace
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -75,7 +76,8 @@ def round_score(*, round_id: int) -> Scorecard | None:
     """Score one round from its submitted responses and store the scorecard.
 
     Six queries whatever the round's size: the round with its instrument, its questions, the
-    submitted responses, their Likert answers, their rankings, and the insert (an anonymous
+    submitted responses, their Likert answers, their rankings, and the insert (five on
+    PostgreSQL, which reads the Likert answers and the rankings in one pass; an anonymous
     round reads its published scorecard too; a questionnaire that asks about working
     relationships adds two: the ratings and the agencies at opening). The instrument's
     reliability refresh is requested for after the commit. None, and nothing stored, when an
@@ -117,10 +119,13 @@ def answers_that_count(answers: scoring.RoundAnswers, k: int) -> scoring.RoundAn
     """``groups_that_count`` for a round read as arrays: the same labels, the same rows."""
     labels = group_labels(Counter(answers.agencies), k)
     rows = [row for row, agency in enumerate(answers.agencies) if labels[agency] is not None]
+    rankings = answers.rankings
     return scoring.RoundAnswers(
         agencies=[labels[answers.agencies[row]] for row in rows],
         likert=answers.likert[rows],
-        rankings=[answers.rankings[row] for row in rows],
+        rankings=(
+            rankings[rows] if isinstance(rankings, np.ndarray) else [rankings[row] for row in rows]
+        ),
     )
 
 

@@ -3,14 +3,24 @@ ones scoring each round on its own stores (round_score), field for field."""
 
 from __future__ import annotations
 
+import importlib
+import random
+
+import numpy as np
 import pytest
+from django.db import connection
 
 from reports import scoring
 from reports.models import Scorecard
-from reports.services import rescore, round_score
+from reports.scoring.model import _ranking_matrix as scoring_ranks
+from reports.services import rescore, round_score, scoring_instrument
+from reports.services.answers import instrument_view, respondents_load
 from surveys.models import Answer, ReportingMode
 from tests import factories
 from tests.reports.test_round_score import CONNECTED_ORDER
+
+# The module, not the function reports.services re-exports under the same name.
+rescore_module = importlib.import_module("reports.services.rescore")
 
 STORED = (
     "scoring_version",
@@ -141,3 +151,141 @@ def test_batches_of_one_round_store_what_one_batch_stores(sample):
     for rnd in sample[:4]:
         first, second = Scorecard.objects.filter(round=rnd).order_by("id")
         assert stored(first) == stored(second)
+
+
+# --------------------------------------------------------------------------------------------
+# A sample of random rounds, and rankings read as ranks
+
+
+def members(cast, *names: str) -> list:
+    agencies = [factories.agency(cast.authority, f"Ranked {name}") for name in names]
+    for agency in agencies:
+        factories.membership(cast.partnership, agency)
+    return agencies
+
+
+def random_rounds(cast, *, n_rounds: int, seed: int) -> list:
+    """Rounds of 1 to 5 agencies with 1 to 3 respondents each: random answers with don't
+    knows, some respondents without a ranking, one round in four anonymous and closed."""
+    rng = random.Random(seed)
+    v1 = factories.instrument_version(1)
+    likert_codes = list(v1.questions.filter(type="likert").values_list("code", flat=True))
+    pool = members(cast, *(f"Random {i}" for i in range(5)))
+    rounds = []
+    for r in range(n_rounds):
+        anonymous = r % 4 == 3
+        rnd = factories.survey_round(
+            cast.project,
+            v1,
+            **(
+                {"reporting_mode": ReportingMode.ANONYMOUS, "min_group_size": 2}
+                if anonymous
+                else {}
+            ),
+        )
+        for agency in rng.sample(pool, rng.randint(1, 5)):
+            for _ in range(rng.randint(1, 3)):
+                order = CONNECTED_ORDER[:]
+                rng.shuffle(order)
+                factories.submitted_response(
+                    rnd,
+                    agency,
+                    likert={code: rng.randint(1, 5) for code in likert_codes},
+                    ranking=order,
+                )
+        answers = Answer.objects.filter(response__round=rnd)
+        likert = list(answers.filter(question__type="likert").values_list("pk", flat=True))
+        Answer.objects.filter(pk__in=rng.sample(likert, len(likert) // 10)).update(
+            value=None, dont_know=True
+        )
+        rankings = list(answers.filter(question__type="ranking").values_list("pk", flat=True))
+        Answer.objects.filter(pk__in=rng.sample(rankings, len(rankings) // 4)).update(ranking=None)
+        if anonymous:
+            factories.closed(rnd)
+        rounds.append(rnd)
+    return rounds
+
+
+def test_a_sample_of_random_rounds_scores_in_bulk_as_one_by_one(cast):
+    rounds = random_rounds(cast, n_rounds=12, seed=18)
+    alone = {rnd.pk: round_score(round_id=rnd.pk) for rnd in rounds}
+
+    steps = list(rescore(batch_size=5))  # batches of several rounds, and a short last one
+
+    assert steps[-1].failed == 0 and steps[-1].rounds_done == len(rounds)
+    for rnd in rounds:
+        if alone[rnd.pk] is None:  # an anonymous round with too few to publish: none in bulk
+            assert not Scorecard.objects.filter(round=rnd).exists()
+            continue
+        assert Scorecard.objects.filter(round=rnd).count() == 2
+        assert stored(latest(rnd)) == stored(alone[rnd.pk])
+    assert sum(card is not None and card.status == "ok" for card in alone.values()) >= 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_second_connection_stores_the_same(cast):
+    """Committed data, so on PostgreSQL the batches are read and stored by the second thread."""
+    rounds = random_rounds(cast, n_rounds=6, seed=5)
+    assert rescore_module._second_connection() == (connection.vendor == "postgresql")
+    alone = {rnd.pk: round_score(round_id=rnd.pk) for rnd in rounds}
+
+    steps = list(rescore(batch_size=2))
+
+    assert [step.rounds_done for step in steps] == [0, 2, 4, 6, 6]
+    for rnd in rounds:
+        if alone[rnd.pk] is not None:
+            assert stored(latest(rnd)) == stored(alone[rnd.pk])
+
+
+BAD_RANKINGS = {
+    "an option missing": {"participant_needs": 1},
+    "an unknown option": {**{code: i + 1 for i, code in enumerate(CONNECTED_ORDER)}, "x": 9},
+    "a rank twice": {code: min(i + 1, 7) for i, code in enumerate(CONNECTED_ORDER)},
+    "a rank as text": {code: str(i + 1) for i, code in enumerate(CONNECTED_ORDER)},
+    "a rank as a fraction": {code: i + 1.5 for i, code in enumerate(CONNECTED_ORDER)},
+    "a rank out of range": {code: i + 2 for i, code in enumerate(CONNECTED_ORDER)},
+    "not a mapping": [1, 2, 3],
+}
+
+
+@pytest.mark.parametrize("what", BAD_RANKINGS)
+def test_a_bad_stored_ranking_is_refused_as_scoring_the_stored_mapping_refuses_it(cast, what):
+    v1 = factories.instrument_version(1)
+    youth, college = members(cast, "Youth", "College")
+    rnd = factories.survey_round(cast.project, v1)
+    for agency in (youth, college, college):
+        factories.submitted_response(rnd, agency, likert=4, ranking=rotated(1))
+    bad = Answer.objects.filter(response__round=rnd, question__type="ranking").order_by("pk")
+    Answer.objects.filter(pk=bad.values_list("pk", flat=True)[1]).update(ranking=BAD_RANKINGS[what])
+    instrument = scoring_instrument(v1)
+    respondents = [
+        scoring.Respondent(agency=agency, answers={}, ranking=ranking)
+        for agency, ranking in Answer.objects.filter(response__round=rnd, question__type="ranking")
+        .order_by("response_id")
+        .values_list("response__agency_id", "ranking")
+    ]
+    with pytest.raises(scoring.ScoringInputError) as expected:
+        scoring.score_round(instrument, respondents)
+
+    with pytest.raises(scoring.ScoringInputError) as refused:
+        round_score(round_id=rnd.pk)
+    assert str(refused.value) == str(expected.value)
+    steps = list(rescore())
+    assert steps[-1].failed == 1
+
+
+def test_rankings_read_as_ranks_are_the_stored_rankings_in_the_options_order(cast):
+    v1 = factories.instrument_version(1)
+    youth, college = members(cast, "Youth", "College")
+    rnd = factories.survey_round(cast.project, v1)
+    factories.submitted_response(rnd, youth, likert=4, ranking=rotated(2))
+    factories.submitted_response(rnd, college, likert=4, ranking=CONNECTED_ORDER)
+    Answer.objects.filter(response__agency=college, question__type="ranking").update(ranking=None)
+    view = instrument_view(v1)
+
+    read = respondents_load({rnd.pk: view}).answers[rnd.pk]
+
+    options = [option.code for option in view.scoring.ranking_options]
+    ranks = scoring_ranks(view.scoring, read)
+    assert ranks[0].tolist() == [float(rotated(2).index(code) + 1) for code in options]
+    assert np.isnan(ranks[1]).all()
