@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from surveys.models import Question, QuestionType, Round
 
-from .dashboards import ProjectDashboard
+from .dashboards import ProjectDashboard, component_labels
 from .models import Action, ActionStatus, Scorecard
 from .scoring.change import Change, component_change
 
@@ -72,13 +72,13 @@ def actions_block(dashboard: ProjectDashboard) -> ActionsBlock:
         .prefetch_related("updates")
         .order_by("due_on", "pk")
     )
-    labels = dashboard.labels or current.instrument.components or {}
     today = timezone.localdate()
 
     def row(action: Action) -> ActionRow:
+        # The labels are read only when there is an action to label.
         return ActionRow(
             action=action,
-            component_label=labels.get(action.component, action.component),
+            component_label=component_labels(dashboard).get(action.component, action.component),
             overdue=action.is_open and action.due_on < today,
         )
 
