@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from surveys.models import Question, QuestionType, Round
 
+from . import fragments
 from .dashboards import ProjectDashboard, component_labels
 from .models import Action, ActionStatus, Scorecard
 from .scoring.change import Change, component_change
@@ -55,6 +56,24 @@ def _value(data: dict[str, Any], component: str) -> float | None:
     if component == "structure":
         return (data.get("dimensions") or {}).get("structure")
     return (data.get("components") or {}).get(component)
+
+
+def cached_actions_block(dashboard: ProjectDashboard) -> ActionsBlock:
+    """actions_block, read again only when what it shows changed: the project's actions (when
+    the last one changed and how many there are: every write saves the action), the rounds and
+    their latest scorecards, the agencies (the lead agency's name) and the day (what is
+    overdue). Every reader of the project sees the same actions."""
+    current = dashboard.current
+    fingerprint = (
+        dashboard.project.pk,
+        current and (current.pk, current.instrument_id),
+        [(r.pk, r.title) for r in dashboard.rounds],  # the headings name the rounds
+        sorted(dashboard.latest_ids.items()),
+        dashboard.agencies_stamp,
+        dashboard.actions_stamp,
+        timezone.localdate(),
+    )
+    return fragments.cached_value("actions", fingerprint, lambda: actions_block(dashboard))
 
 
 def actions_block(dashboard: ProjectDashboard) -> ActionsBlock:
@@ -111,4 +130,4 @@ def actions_block(dashboard: ProjectDashboard) -> ActionsBlock:
     return block
 
 
-__all__ = ["ActionRow", "ActionStatus", "ActionsBlock", "actions_block"]
+__all__ = ["ActionRow", "ActionStatus", "ActionsBlock", "actions_block", "cached_actions_block"]

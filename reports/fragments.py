@@ -38,6 +38,9 @@ _DRAWN_BY = (
     "templates/reports/partials/dashboard_agreement.html",
     # Issue 18: the benchmark's figures and chart (reports.benchmark), kept as they are computed.
     "reports/scoring/benchmark.py",
+    # And the action plans (reports.action_plans), with the measured change of each.
+    "reports/action_plans.py",
+    "reports/scoring/change.py",
     "reports/fragments.py",  # how a value is stored under its key
 )
 
