@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from surveys.models import Question, QuestionType, Round
 
-from .dashboards import ProjectDashboard
+from . import fragments
+from .dashboards import ProjectDashboard, component_labels
 from .models import Action, ActionStatus, Scorecard
 from .scoring.change import Change, component_change
 
@@ -57,6 +58,24 @@ def _value(data: dict[str, Any], component: str) -> float | None:
     return (data.get("components") or {}).get(component)
 
 
+def cached_actions_block(dashboard: ProjectDashboard) -> ActionsBlock:
+    """actions_block, read again only when what it shows changed: the project's actions (when
+    the last one changed and how many there are: every write saves the action), the rounds and
+    their latest scorecards, the agencies (the lead agency's name) and the day (what is
+    overdue). Every reader of the project sees the same actions."""
+    current = dashboard.current
+    fingerprint = (
+        dashboard.project.pk,
+        current and (current.pk, current.instrument_id),
+        [(r.pk, r.title) for r in dashboard.rounds],  # the headings name the rounds
+        sorted(dashboard.latest_ids.items()),
+        dashboard.agencies_stamp,
+        dashboard.actions_stamp,
+        timezone.localdate(),
+    )
+    return fragments.cached_value("actions", fingerprint, lambda: actions_block(dashboard))
+
+
 def actions_block(dashboard: ProjectDashboard) -> ActionsBlock:
     """In a constant number of queries: the actions of the shown and the previous round (two),
     and when the previous one has actions, both rounds' scorecards and the ranking's options."""
@@ -72,13 +91,13 @@ def actions_block(dashboard: ProjectDashboard) -> ActionsBlock:
         .prefetch_related("updates")
         .order_by("due_on", "pk")
     )
-    labels = dashboard.labels or current.instrument.components or {}
     today = timezone.localdate()
 
     def row(action: Action) -> ActionRow:
+        # The labels are read only when there is an action to label.
         return ActionRow(
             action=action,
-            component_label=labels.get(action.component, action.component),
+            component_label=component_labels(dashboard).get(action.component, action.component),
             overdue=action.is_open and action.due_on < today,
         )
 
@@ -111,4 +130,4 @@ def actions_block(dashboard: ProjectDashboard) -> ActionsBlock:
     return block
 
 
-__all__ = ["ActionRow", "ActionStatus", "ActionsBlock", "actions_block"]
+__all__ = ["ActionRow", "ActionStatus", "ActionsBlock", "actions_block", "cached_actions_block"]

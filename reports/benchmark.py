@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from partnerships.models import Partnership
 from surveys.anonymity import round_shows_group
 
-from . import charts, scoring
-from .dashboards import ProjectDashboard
+from . import charts, fragments, scoring
+from .dashboards import ProjectDashboard, component_labels
 from .models import LATEST_FIRST, Scorecard
 from .scoring.benchmark import MINIMUM, Position, position
 
@@ -40,6 +40,27 @@ class Benchmark:
 
 def _values(data: dict[str, Any], index: float | None) -> dict[str, float | None]:
     return {"index": index, **(data.get("components") or {})}
+
+
+def cached_dashboard_benchmark(dashboard: ProjectDashboard) -> Benchmark | None:
+    """dashboard_benchmark, computed only when what it is drawn from changed: the shown round
+    and its latest scorecard, and the authority's partnerships, projects, rounds and scorecards
+    (when the last of each changed, and how many there are: ProjectDashboard.benchmark_stamp).
+    It names no other partnership, so every reader of the project may share it."""
+    current = dashboard.current
+    if current is None or current.pk not in dashboard.latest_ids:
+        return None
+    fingerprint = (
+        dashboard.project.pk,
+        dashboard.project.partnership_id,
+        current.pk,
+        current.instrument_id,
+        current.reporting_mode,
+        current.min_group_size,
+        dashboard.latest_ids[current.pk],
+        dashboard.benchmark_stamp,
+    )
+    return fragments.cached_value("benchmark", fingerprint, lambda: dashboard_benchmark(dashboard))
 
 
 def dashboard_benchmark(dashboard: ProjectDashboard) -> Benchmark | None:
@@ -82,7 +103,7 @@ def dashboard_benchmark(dashboard: ProjectDashboard) -> Benchmark | None:
     if not round_shows_group(current, own[4]):
         return None
     own_values = _values(own[3], own[2])
-    labels = dashboard.labels or current.instrument.components or {}
+    labels = component_labels(dashboard)
     result: list[BenchmarkRow] = []
     for code in ("index", *scoring.INDEX_COMPONENTS):
         value = own_values.get(code)

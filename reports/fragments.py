@@ -14,14 +14,18 @@ import hashlib
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+T = TypeVar("T")
+
 # What draws a fragment: a change to any of these files changes every key.
 _DRAWN_BY = (
+    "reports/benchmark.py",
     "reports/charts.py",
     "reports/dashboards.py",
     "reports/presenters.py",
@@ -32,6 +36,12 @@ _DRAWN_BY = (
     "reports/scoring/guidance.py",
     "templates/reports/partials/dashboard_guidance.html",
     "templates/reports/partials/dashboard_agreement.html",
+    # Issue 18: the benchmark's figures and chart (reports.benchmark), kept as they are computed.
+    "reports/scoring/benchmark.py",
+    # And the action plans (reports.action_plans), with the measured change of each.
+    "reports/action_plans.py",
+    "reports/scoring/change.py",
+    "reports/fragments.py",  # how a value is stored under its key
 )
 
 
@@ -55,9 +65,19 @@ def cached_fragment(name: str, fingerprint: object, render: Callable[[], SafeStr
     `render` returns template output. The cache pickles it as the SafeString it is, so it comes
     back marked safe without anything here vouching for it.
     """
+    return cached_value(name, fingerprint, render)
+
+
+def cached_value(name: str, fingerprint: object, compute: Callable[[], T]) -> T:
+    """What `compute` returns for this fingerprint (None too), computed only when not cached.
+
+    The same contract as cached_fragment: the fingerprint (with the language) determines the
+    value completely; it must pickle.
+    """
     key = fragment_key(name, fingerprint)
-    html = django_cache.get(key)
-    if html is None:
-        html = render()
-        django_cache.set(key, html, timeout=settings.FRAGMENT_CACHE_SECONDS)
-    return html
+    # In a one-element tuple, so that a computed None is told apart from a miss.
+    found = django_cache.get(key)
+    if found is None:
+        found = (compute(),)
+        django_cache.set(key, found, timeout=settings.FRAGMENT_CACHE_SECONDS)
+    return found[0]

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from partnerships.models import User
+from partnerships.selectors import programmes_in_authority
 
 from . import action_plans, benchmark, charts, dashboards, exports, fragments, network_map, scoring
+from .forms import OverviewFilterForm
 
 SECTIONS_TEMPLATE = "reports/partials/dashboard_sections.html"
 OVERVIEW_RESULTS_TEMPLATE = "reports/partials/overview_results.html"
+FILTER_FORM_TEMPLATE = "core/partials/filter_form.html"
 
 
 def dashboard_page_context(
@@ -34,18 +38,41 @@ def dashboard_page_context(
     raw_answers = dashboard.current is not None and exports.raw_answers_readable(
         user, dashboard.current
     )
-    # Issue 15: read fresh, not cached (actions change; the benchmark reads other partnerships).
+    # Issue 15, cached since issue 18 under keys of their own: actions change between
+    # scorecards, and the benchmark reads the authority's other partnerships.
     return {
         "d": dashboard,
         "sections": sections,
         "raw_answers": raw_answers,
-        "actions": action_plans.actions_block(dashboard),
-        "benchmark": benchmark.dashboard_benchmark(dashboard),
+        "actions": action_plans.cached_actions_block(dashboard),
+        "benchmark": benchmark.cached_dashboard_benchmark(dashboard),
     }
 
 
-def overview_page_context(user: User, filters: dict[str, str]) -> dict[str, Any]:
-    """The overview's results (count, strip chart and table), rendered only when they changed."""
+def overview_page_context(user: User, query: QueryDict, path: str) -> dict[str, Any]:
+    """The overview's filter form and results (count, strip chart and table), rendered only
+    when what they show changed; `query` is the page's GET parameters, `path` its address."""
+    fingerprint, authority_name = dashboards.overview_fingerprint(user)
+    if query:
+        form = OverviewFilterForm(query, programmes=programmes_in_authority(user))
+        filters = form.cleaned_data if form.is_valid() else {}
+        filter_form: OverviewFilterForm | SafeString = form
+    else:
+        # Unfiltered, the form shows nothing of the query: its programmes (the reader's
+        # partnerships') come from the cache with it, read again only after a change to them.
+        filters = {}
+
+        def render_filter_form() -> SafeString:
+            form = OverviewFilterForm(None, programmes=programmes_in_authority(user))
+            # The partial's "Clear" link reads request.path: the page's own, in the key.
+            return render_to_string(
+                FILTER_FORM_TEMPLATE, {"filter_form": form, "request": {"path": path}}
+            )
+
+        partnerships_stamp = (fingerprint[0], fingerprint[1][:2], path)
+        filter_form = fragments.cached_fragment(
+            "overview-filters", partnerships_stamp, render_filter_form
+        )
     programme, agency_type = filters.get("programme", ""), filters.get("agency_type", "")
     band, sort = filters.get("band", ""), filters.get("sort") or "name"
 
@@ -62,8 +89,12 @@ def overview_page_context(user: User, filters: dict[str, str]) -> dict[str, Any]
             OVERVIEW_RESULTS_TEMPLATE, {"rows": rows, "strip": strip, "n_scored": len(scored)}
         )
 
-    fingerprint = (dashboards.overview_fingerprint(user), programme, agency_type, band, sort)
-    return {"results": fragments.cached_fragment("overview", fingerprint, render_results)}
+    key = (fingerprint, programme, agency_type, band, sort)
+    return {
+        "filter_form": filter_form,
+        "authority_name": authority_name,
+        "results": fragments.cached_fragment("overview", key, render_results),
+    }
 
 
 def dashboard_context(user: User, project_pk: int, round_pk: int | None = None) -> dict[str, Any]:

@@ -15,11 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.pages import apply_service_errors, form_page
 from partnerships.permissions import SignedInRequest, officer_required, reader_required
-from partnerships.selectors import programmes_in_authority
 from surveys.selectors import instrument_with_questions, round_for_user
 
 from . import dashboards, exports, pdf, presenters, selectors
-from .forms import ActionForm, ActionStatusForm, OverviewFilterForm
+from .forms import ActionForm, ActionStatusForm
 from .models import ActionStatus, Export, ExportStatus
 from .selectors import scorecard_for_display
 from .services import actions as action_services
@@ -63,14 +62,10 @@ def project_dashboard(request: SignedInRequest, pk: int) -> HttpResponse:
 @reader_required
 @require_GET
 def authority_overview(request: SignedInRequest) -> HttpResponse:
-    form = OverviewFilterForm(request.GET or None, programmes=programmes_in_authority(request.user))
-    filters = form.cleaned_data if form.is_valid() else {}
-    context = presenters.overview_page_context(request.user, filters)
+    context = presenters.overview_page_context(request.user, request.GET, request.path)
     overdue = list(selectors.overdue_actions(request.user))
     return render(
-        request,
-        "reports/authority_overview.html",
-        {"filter_form": form, "overdue_actions": overdue, **context},
+        request, "reports/authority_overview.html", {"overdue_actions": overdue, **context}
     )
 
 

@@ -17,6 +17,7 @@ from tests.perf import (
     bench_submissions,
     cluster,
     load,
+    profile_reports,
 )
 from tests.perf.faults import __main__ as faults
 
@@ -32,6 +33,7 @@ SHIPPED = ("config", "partnerships", "surveys", "reports")
         (bench_submissions, "tests.perf.bench_submissions", "--rate"),
         (bench_reports, "tests.perf.bench_reports", "--max-requests"),
         (bench_journeys, "tests.perf.bench_journeys", "--clients"),
+        (profile_reports, "tests.perf.profile_reports", "--reads"),
         (load, "tests.perf.load", "--think-min"),
         (cluster, "tests.perf.cluster", "--stop-after"),
         (faults, "tests.perf.faults", "--only"),

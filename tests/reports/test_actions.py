@@ -287,3 +287,29 @@ def test_the_actions_block_reads_in_a_constant_number_of_queries(django_assert_n
     with django_assert_num_queries(5):
         block = action_plans.actions_block(frame)
     assert len(block.previous_actions) == 3 and len(block.actions) == 1
+
+
+# --- Issue 18: the action plans come from the cache until an action changes ------------------
+def test_a_cached_dashboard_shows_a_new_action_and_a_status_change_at_once(client, cast):
+    rnd = _round(cast, DISCONNECTED, days_ago=30)
+    client.force_login(cast.mo)
+    url = reverse("reports:project_dashboard", args=[cast.project.pk])
+    assert "No actions recorded after this round yet." in client.get(url).content.decode()
+    assert "No actions recorded after this round yet." in client.get(url).content.decode()
+    action = _record(cast, rnd)
+    body = client.get(url).content.decode()
+    assert "Start a young people&#x27;s forum." in body and "Planned" in body
+    action_status_change(actor=cast.alice, action=action, status="under_way", note="Begun.")
+    body = client.get(url).content.decode()
+    assert "Under way" in body and "Planned" not in body.partition('id="h-actions"')[2]
+
+
+def test_an_action_falls_overdue_on_a_cached_dashboard_the_next_day(client, cast, monkeypatch):
+    rnd = _round(cast, DISCONNECTED, days_ago=30)
+    _record(cast, rnd, due_in=31)  # due tomorrow
+    client.force_login(cast.mo)
+    url = reverse("reports:project_dashboard", args=[cast.project.pk])
+    assert "(overdue)" not in client.get(url).content.decode()
+    tomorrow = TODAY + dt.timedelta(days=2)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: tomorrow)
+    assert "(overdue)" in client.get(url).content.decode()

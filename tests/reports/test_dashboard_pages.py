@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from partnerships.services import agency_update, membership_update, partnership_update
 from reports.services import round_score
+from reports.services.actions import action_create
 from surveys.models import Response
 from tests import factories
 
@@ -362,3 +363,57 @@ def test_the_response_rate_leaves_out_revoked_invitations_and_counts_paper_apart
     body = _dashboard(client, cast).content.decode()
     assert "Response rate 67%: 2 of 3 invited people submitted." in body
     assert "Plus 1 paper questionnaire." in body
+
+
+# --- Issue 18: what an unchanged page still reads ------------------------------------------
+def test_an_unchanged_dashboard_reads_five_queries(client, cast, django_assert_num_queries):
+    """The session, the user, the project (its tenancy), its rounds with their latest scorecard
+    and the counts and stamps of every cache key; the sections, the action plans and the
+    benchmark all come from the cache."""
+    first = _scored_round(cast, pole=DISCONNECTED, title="First")
+    _scored_round(cast, title="Second")
+    action_create(
+        actor=cast.alice,
+        survey_round=first,
+        component="aims",
+        description="Agree the aims together.",
+        lead_agency_id=cast.agency.pk,
+        due_on=first.opens_on + dt.timedelta(days=30),
+    )
+    client.force_login(cast.mo)
+    fresh = _dashboard(client, cast).content.decode()
+    assert "Agree the aims together." in fresh
+    with django_assert_num_queries(5):
+        cached = _dashboard(client, cast).content.decode()
+    assert _without_csrf(cached) == _without_csrf(fresh)
+
+
+def test_an_unchanged_overview_reads_four_queries(client, cast, django_assert_num_queries):
+    """The session, the user, the stamps of what the results are drawn from (with the
+    authority's name) and the overdue actions; the filter form and the results are cached."""
+    _scored_round(cast)
+    client.force_login(cast.alice)
+    url = reverse("reports:authority_overview")
+    fresh = client.get(url).content.decode()
+    with django_assert_num_queries(4):
+        cached = client.get(url).content.decode()
+    assert _without_csrf(cached) == _without_csrf(fresh)
+    assert f"Partnerships of {cast.authority.name}" in cached
+    assert 'name="programme"' in cached and "New Start" in cached
+
+
+def test_the_cached_filter_form_offers_a_new_programme_at_once(client, cast):
+    client.force_login(cast.alice)
+    url = reverse("reports:authority_overview")
+    assert "Youth Justice Pilot" not in client.get(url).content.decode()
+    partnership_update(
+        actor=cast.alice,
+        partnership=cast.partnership,
+        expected_version=cast.partnership.version,
+        programme="Youth Justice Pilot",
+    )
+    assert '<option value="Youth Justice Pilot">' in client.get(url).content.decode()
+
+
+def _without_csrf(body: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", body)
