@@ -36,7 +36,7 @@ _DRAWN_BY = (
     "reports/scoring/guidance.py",
     "templates/reports/partials/dashboard_guidance.html",
     "templates/reports/partials/dashboard_agreement.html",
-    # Issue 18: the benchmark's figures and chart (reports.benchmark), kept as they are computed.
+    # The benchmark's figures and chart (reports.benchmark), kept as they are computed.
     "reports/scoring/benchmark.py",
     # And the action plans (reports.action_plans), with the measured change of each.
     "reports/action_plans.py",

@@ -38,8 +38,8 @@ def dashboard_page_context(
     raw_answers = dashboard.current is not None and exports.raw_answers_readable(
         user, dashboard.current
     )
-    # Issue 15, cached since issue 18 under keys of their own: actions change between
-    # scorecards, and the benchmark reads the authority's other partnerships.
+    # Cached under keys of their own, not the sections': actions change between scorecards,
+    # and the benchmark reads the authority's other partnerships.
     return {
         "d": dashboard,
         "sections": sections,
