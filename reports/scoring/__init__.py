@@ -25,6 +25,7 @@ from __future__ import annotations
 from .engine import (
     alpha_by_dimension,
     score_answers,
+    score_answers_many,
     score_round,
 )
 from .model import (
@@ -107,6 +108,7 @@ __all__ = [
     "likert_alpha_sums",
     "rwg_j",
     "score_answers",
+    "score_answers_many",
     "score_network",
     "score_round",
 ]

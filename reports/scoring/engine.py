@@ -160,17 +160,26 @@ def _exact_group_means(values: np.ndarray, starts: np.ndarray, sizes: list[int])
 
 def _agency_data(
     instrument: Instrument,
-    groups: list[tuple[Hashable, list[int]]],
-    likert: np.ndarray,
-    ranks: np.ndarray,
-) -> _AgencyData:
-    """Spec steps 2, 3 and 5's agency rankings; every agency at once, rows grouped by agency."""
-    order = np.fromiter((row for _, rows in groups for row in rows), dtype=np.intp)
-    sizes = [len(rows) for _, rows in groups]
+    rounds: Sequence[tuple[list[tuple[Hashable, list[int]]], np.ndarray, np.ndarray]],
+) -> list[_AgencyData]:
+    """Spec steps 2, 3 and 5's agency rankings, for several rounds (their agency groups,
+    Likert matrix and ranks) in one pass: every respondent row of every round, grouped by
+    round and then agency. A group's figures depend on its own rows alone (sums along its
+    rows in their order, or exact), so a round comes out the same whatever it is read with."""
+    order: list[int] = []
+    sizes: list[int] = []
+    offset = 0
+    for groups, likert, _ranks in rounds:
+        for _agency, rows in groups:
+            order += [offset + row for row in rows]
+            sizes.append(len(rows))
+        offset += likert.shape[0]
+    rows_in_order = np.array(order, dtype=np.intp)
     starts = np.cumsum([0, *sizes[:-1]])
-    answers, ranks = likert[order], ranks[order]
+    answers = np.concatenate([likert for _groups, likert, _ranks in rounds])[rows_in_order]
+    ranks = np.concatenate([ranks for _groups, _likert, ranks in rounds])[rows_in_order]
     respondent_dims = _respondent_dimension_scores(instrument, _item_scores(instrument, answers))
-    k = len(groups)
+    k = len(sizes)
 
     dims = _exact_group_means(respondent_dims, starts, sizes)
     # Sums of small integers are exact, so these means are order-independent too.
@@ -191,22 +200,51 @@ def _agency_data(
         mean_ranks = rank_totals[has_ranking] / n_ranked[has_ranking][:, None]
         rankings[has_ranking] = _average_ranks(mean_ranks)
         tie_sums[has_ranking] = _tie_sums(rankings[has_ranking])
-    return _AgencyData(
-        labels=tuple(str(agency) for agency, _ in groups),
-        sizes=tuple(sizes),
-        dims=dims,
-        item_means=item_means,
-        rankings=rankings,
-        has_ranking=has_ranking,
-        tie_sums=tie_sums,
+    out = []
+    first = 0
+    for groups, _likert, _ranks in rounds:
+        last = first + len(groups)
+        out.append(
+            _AgencyData(
+                labels=tuple(str(agency) for agency, _rows in groups),
+                sizes=tuple(sizes[first:last]),
+                dims=dims[first:last],
+                item_means=item_means[first:last],
+                rankings=rankings[first:last],
+                has_ranking=has_ranking[first:last],
+                tie_sums=tie_sums[first:last],
+            )
+        )
+        first = last
+    return out
+
+
+@dataclass(frozen=True)
+class _AgencyStack:
+    """The agency figures of rounds with as many agencies, stacked: (rounds, k, ...)."""
+
+    dims: np.ndarray
+    rankings: np.ndarray
+    has_ranking: np.ndarray
+    tie_sums: np.ndarray
+
+
+def _stacked(datas: Sequence[_AgencyData]) -> _AgencyStack:
+    return _AgencyStack(
+        dims=np.stack([data.dims for data in datas]),
+        rankings=np.stack([data.rankings for data in datas]),
+        has_ranking=np.stack([data.has_ranking for data in datas]),
+        tie_sums=np.stack([data.tie_sums for data in datas]),
     )
 
 
 def _partnership_dimensions(counts: np.ndarray, dims: np.ndarray) -> np.ndarray:
-    """Spec step 4 for every row of agency multiplicities: (B, k) -> (B, 6).
+    """Spec step 4 for every row of agency multiplicities: (B, k) -> (B, 6), or for a stack
+    of rounds' agency scores (rounds, k, 6) -> (rounds, B, 6).
 
     An agency counts once per draw whatever its number of respondents (step 3); agencies
-    without a score for a dimension drop out of that dimension's mean.
+    without a score for a dimension drop out of that dimension's mean. A stacked product
+    makes the same BLAS call per round as the round alone, so the same bits.
     """
     present = ~np.isnan(dims)
     total = counts @ np.where(present, dims, 0.0)
@@ -215,31 +253,37 @@ def _partnership_dimensions(counts: np.ndarray, dims: np.ndarray) -> np.ndarray:
         return np.where(weight > 0, total / weight, np.nan)
 
 
-def _components(counts: np.ndarray, data: _AgencyData, participant_col: int) -> np.ndarray:
-    """The 7 index components for every row of agency multiplicities: (B, k) -> (B, 7).
+def _components(counts: np.ndarray, data: _AgencyStack, participant_col: int) -> np.ndarray:
+    """The 7 index components for every row of agency multiplicities, for each round of the
+    stack: (B, k) -> (rounds, B, 7).
 
     The point estimate is the row of ones; a bootstrap resample is the row of how often each
     agency was drawn, so an agency drawn twice counts twice, also as two raters in W.
     """
-    out = np.full((counts.shape[0], len(INDEX_COMPONENTS)), np.nan)
-    out[:, :_N_INDEX_DIMS] = _partnership_dimensions(counts, data.dims)[:, :_N_INDEX_DIMS]
+    dimensions = _partnership_dimensions(counts, data.dims)
+    out = np.full((*dimensions.shape[:-1], len(INDEX_COMPONENTS)), np.nan)
+    out[..., :_N_INDEX_DIMS] = dimensions[..., :_N_INDEX_DIMS]
     if not data.has_ranking.any():
         return out
-    n = data.rankings.shape[1]
+    n = data.rankings.shape[-1]
     ranked = data.has_ranking
-    raters = counts[:, ranked].sum(axis=1)
-    rank_sums = counts[:, ranked] @ data.rankings[ranked]
-    w = _concordance(rank_sums, raters, n, counts[:, ranked] @ data.tie_sums[ranked])
+    # Agencies without a ranking weigh 0. Counts are whole, ranks half-integers and tie sums
+    # whole, so these products and sums are exact: the same numbers as over the ranking
+    # agencies alone.
+    raters = (counts @ ranked[..., None].astype(float))[..., 0]
+    rank_sums = counts @ np.where(ranked[..., None], data.rankings, 0.0)
+    ties = (counts @ data.tie_sums[..., None])[..., 0]
+    w = _concordance(rank_sums, raters, n, ties)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_participant_rank = rank_sums[:, participant_col] / raters
+        mean_participant_rank = rank_sums[..., participant_col] / raters
     # Spec step 6: 1 when every agency ranks the participant-defined outcome first, 0 last.
     p = 1.0 - (mean_participant_rank - 1.0) / (n - 1)
     # Agreement needs at least two raters; P is held to the same rule so that one agency's
     # ranking never stands in for the partnership's. (W alone can still be undefined, when
     # every ranking is one big tie.)
     enough = raters >= 2
-    out[:, _W_COL] = np.where(enough, w, np.nan)
-    out[:, _P_COL] = np.where(enough, p, np.nan)
+    out[..., _W_COL] = np.where(enough, w, np.nan)
+    out[..., _P_COL] = np.where(enough, p, np.nan)
     return out
 
 
@@ -387,48 +431,162 @@ def score_answers(
     n_divergent: int = 5,
 ) -> Scorecard:
     """Score one round given as arrays (``RoundAnswers``); ``score_round`` for Respondents."""
+    (card,) = score_answers_many(
+        instrument, [answers], seed=seed, n_resamples=n_resamples, n_divergent=n_divergent
+    )
+    if isinstance(card, ScoringInputError):
+        raise card
+    return card
+
+
+# Rounds of a stack are scored together: (rounds, resamples, 7) floats and a few more like it.
+_STACK_ROUNDS = 50
+
+
+def score_answers_many(
+    instrument: Instrument,
+    rounds: Sequence[RoundAnswers],
+    *,
+    seed: int = 20000,
+    n_resamples: int = 1000,
+    n_divergent: int = 5,
+) -> list[Scorecard | ScoringInputError]:
+    """Score several rounds of one instrument at once, each as ``score_answers`` scores it
+    alone, to the bit: a round that cannot be scored gets its ScoringInputError in its place
+    and the others are scored.
+
+    Rounds are read into one set of arrays, and rounds with as many agencies share their
+    bootstrap draws, so they are resampled as one stack: every reduction runs along the same
+    axis in the same order as for the round alone, and each stacked matrix product makes the
+    BLAS call the round alone makes.
+    """
     if not _is_int(n_resamples) or n_resamples < 0:
         raise ScoringInputError(f"n_resamples must be a non-negative integer, got {n_resamples!r}")
     if not _is_int(n_divergent) or n_divergent < 0:
         raise ScoringInputError(f"n_divergent must be a non-negative integer, got {n_divergent!r}")
-    likert = _validate_likert(instrument, answers)
-    ranks = _ranking_matrix(instrument, answers)
-    groups = _group_rows(answers.agencies)
-    n_respondents = len(answers.agencies)
-    if len(groups) < 2:
-        return _insufficient(instrument, len(groups), n_respondents)
+    results: list[Scorecard | ScoringInputError | None] = [None] * len(rounds)
+    partnerships = []  # (position, groups, likert, ranks) of the rounds with two agencies
+    for position, answers in enumerate(rounds):
+        try:
+            likert = _validate_likert(instrument, answers)
+            ranks = _ranking_matrix(instrument, answers)
+            groups = _group_rows(answers.agencies)
+        except ScoringInputError as error:
+            results[position] = error
+            continue
+        if len(groups) < 2:
+            results[position] = _insufficient(instrument, len(groups), len(answers.agencies))
+        else:
+            partnerships.append((position, groups, likert, ranks))
+    datas = (
+        _agency_data(
+            instrument, [(groups, likert, ranks) for _, groups, likert, ranks in partnerships]
+        )
+        if partnerships
+        else []
+    )
+    by_size: dict[int, list[int]] = {}
+    for at, data in enumerate(datas):
+        by_size.setdefault(len(data.labels), []).append(at)
+    for ats in by_size.values():
+        for first in range(0, len(ats), _STACK_ROUNDS):
+            chunk = ats[first : first + _STACK_ROUNDS]
+            cards = _stack_score(
+                instrument,
+                [datas[at] for at in chunk],
+                [len(rounds[partnerships[at][0]].agencies) for at in chunk],
+                seed=seed,
+                n_resamples=n_resamples,
+                n_divergent=n_divergent,
+            )
+            for at, card in zip(chunk, cards, strict=True):
+                results[partnerships[at][0]] = card
+    return [result for result in results if result is not None]
 
-    data = _agency_data(instrument, groups, likert, ranks)
-    k = len(groups)
+
+def _stack_score(
+    instrument: Instrument,
+    datas: Sequence[_AgencyData],
+    n_respondents: Sequence[int],
+    *,
+    seed: int,
+    n_resamples: int,
+    n_divergent: int,
+) -> list[Scorecard | ScoringInputError]:
+    """The scorecards of rounds with as many agencies (at least two), from their agency
+    figures: the point estimates and the bootstrap of every round at once."""
+    k = len(datas[0].labels)
+    stack = _stacked(datas)
     layout = _layout(instrument)
-    option_codes = layout.option_codes
     participant_col = layout.participant_col
     weights = layout.weights
 
     ones = np.ones((1, k))
-    dimensions = _partnership_dimensions(ones, data.dims)[0]
-    components = _components(ones, data, participant_col)[0]
-    available = ~np.isnan(components)
-    index = float(_index(components[None, :], weights, available)[0])
-    index_value = None if math.isnan(index) else index
+    dimensions = _partnership_dimensions(ones, stack.dims)[:, 0]
+    components = _components(ones, stack, participant_col)[:, 0]
+    available = ~np.isnan(components)[:, None, :]  # per round, (1, 7)
+    index = _index(components[:, None, :], weights, available)[:, 0]
+    has_index = ~np.isnan(index)
 
-    w = components[_W_COL]
-    chi_square = p_value = None
-    if not math.isnan(w):
-        chi_square, p_value = _chi_square_p(
-            float(w), int(data.has_ranking.sum()), len(option_codes)
-        )
-
-    interval: tuple[float, float] | None = None
-    if index_value is not None and n_resamples > 0:
+    intervals: list[tuple[float, float] | None] = [None] * len(datas)
+    if n_resamples > 0 and has_index.any():
         counts = _bootstrap_counts(k, n_resamples, seed)
         # Same component set as the point estimate: the bootstrap varies the data, not the
         # definition (e.g. one ranking agency drawn twice must not bring W into the index).
-        resampled = _index(_components(counts, data, participant_col), weights, available)
-        resampled = resampled[~np.isnan(resampled)]
-        if resampled.size:
-            low, high = np.percentile(resampled, [2.5, 97.5])
-            interval = (float(low), float(high))
+        resampled = _index(_components(counts, stack, participant_col), weights, available)
+        defined = ~np.isnan(resampled)
+        every = defined.all(axis=1) & has_index
+        if every.any():  # the common case: every resample has an index, percentiles at once
+            low, high = np.percentile(resampled[every], [2.5, 97.5], axis=1).tolist()
+            for r, bounds in zip(
+                np.flatnonzero(every).tolist(), zip(low, high, strict=True), strict=True
+            ):
+                intervals[r] = bounds
+        for r in np.flatnonzero(has_index & ~every).tolist():
+            kept = resampled[r][defined[r]]
+            if kept.size:
+                low_r, high_r = np.percentile(kept, [2.5, 97.5])
+                intervals[r] = (float(low_r), float(high_r))
+
+    cards: list[Scorecard | ScoringInputError] = []
+    for r, data in enumerate(datas):
+        try:
+            cards.append(
+                _scorecard(
+                    instrument,
+                    data,
+                    n_respondents=n_respondents[r],
+                    dimensions=dimensions[r].tolist(),
+                    components=components[r].tolist(),
+                    index=float(index[r]),
+                    interval=intervals[r],
+                    n_divergent=n_divergent,
+                )
+            )
+        except ScoringInputError as error:
+            cards.append(error)
+    return cards
+
+
+def _scorecard(
+    instrument: Instrument,
+    data: _AgencyData,
+    *,
+    n_respondents: int,
+    dimensions: list[float],
+    components: list[float],
+    index: float,
+    interval: tuple[float, float] | None,
+    n_divergent: int,
+) -> Scorecard:
+    """One round's scorecard from its agency figures, point estimates and interval."""
+    layout = _layout(instrument)
+    option_codes = layout.option_codes
+    index_value = None if math.isnan(index) else index
+    w = components[_W_COL]
+    chi_square = p_value = None
+    if not math.isnan(w):
+        chi_square, p_value = _chi_square_p(w, int(data.has_ranking.sum()), len(option_codes))
 
     # Band and uncertainty come from the rounded numbers the scorecard shows, so a displayed
     # 80.0 can never sit in the band below.
@@ -445,6 +603,7 @@ def score_answers(
     )
     dims_of = data.dims.tolist()
     rankings_of = data.rankings.tolist()
+    has_ranking = data.has_ranking.tolist()
     agencies = tuple(
         AgencyScore(
             agency=data.labels[a],
@@ -453,12 +612,10 @@ def score_answers(
                 dim: None if v != v else v for dim, v in zip(DIMENSIONS, dims_of[a], strict=True)
             },
             ranking=(
-                dict(zip(option_codes, rankings_of[a], strict=True))
-                if data.has_ranking[a]
-                else None
+                dict(zip(option_codes, rankings_of[a], strict=True)) if has_ranking[a] else None
             ),
         )
-        for a in range(k)
+        for a in range(len(data.labels))
     )
     return Scorecard(
         status="ok" if index_value is not None else "insufficient",
@@ -475,7 +632,7 @@ def score_answers(
         rwg=rwg,
         divergent_items=_divergent_items(instrument, data, n_divergent),
         agencies=agencies,
-        n_agencies=k,
+        n_agencies=len(data.labels),
         n_respondents=n_respondents,
         scoring_version=SCORING_VERSION,
         instrument_version=str(instrument.version),

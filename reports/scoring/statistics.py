@@ -27,10 +27,11 @@ def _tie_sums(ranks: np.ndarray) -> np.ndarray:
 def _concordance(rank_sums: np.ndarray, m: np.ndarray, n: int, tie_sums: np.ndarray) -> np.ndarray:
     """Vectorised Kendall's W with the ties correction, one value per row.
 
-    rank_sums (B, n), m (B,) raters, tie_sums (B,) summed over raters. NaN where the denominator
+    rank_sums (..., n), m (...) raters, tie_sums (...) summed over raters: (B, n) for one
+    round's resamples, (rounds, B, n) for several rounds at once. NaN where the denominator
     is 0 (n == 1, or every rater ties every object): no ranking information, W undefined.
     """
-    s = np.sum((rank_sums - m[:, None] * (n + 1) / 2.0) ** 2, axis=1)
+    s = np.sum((rank_sums - m[..., None] * (n + 1) / 2.0) ** 2, axis=-1)
     denominator = m**2 * (n**3 - n) - m * tie_sums
     w = np.full(s.shape, np.nan)
     ok = (m > 0) & (denominator > 0)

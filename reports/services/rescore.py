@@ -24,7 +24,7 @@ from surveys.models import Instrument, Round
 from .answers import InstrumentView, LoadedRounds, instrument_view, respondents_load
 from .publication import anonymous_q, closed_rounds_q, publication_due
 from .reliability import instrument_reliability_refresh
-from .scorecards import scorecard_row, small_number_k
+from .scorecards import RoundToScore, scorecard_rows, small_number_k
 
 logger = logging.getLogger(__name__)
 
@@ -62,21 +62,25 @@ def _batch_read(batch: list[Round], views: dict[int, InstrumentView]) -> _BatchR
     )
 
 
-def _second_connection() -> bool:
-    """Whether batches can be read and stored on a second connection while one is scored.
+def _companion_connections() -> bool:
+    """Whether batches can be read and stored on connections of their own while one is scored.
 
     Only on PostgreSQL (psycopg2 lets go of the interpreter while it waits for the server)
-    and outside a transaction, whose uncommitted rows a second connection would not see.
+    and outside a transaction, whose uncommitted rows another connection would not see.
     """
     return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
 def _companion_connection_setup() -> None:
     # Parallel workers would take the cores that score: the server reads a batch on one core
-    # while Python scores the previous batch on the other. The second thread's own
+    # while Python scores the previous batch on the other. Each companion thread's own
     # connection, closed at the end, so nothing else inherits the setting.
     with connection.cursor() as cursor:
         cursor.execute("SET max_parallel_workers_per_gather = 0")
+
+
+def _companion() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, initializer=_companion_connection_setup)
 
 
 def _rescore_rounds(rounds: QuerySet[Round], *, batch_size: int) -> Iterator[RescoreProgress]:
@@ -84,34 +88,31 @@ def _rescore_rounds(rounds: QuerySet[Round], *, batch_size: int) -> Iterator[Res
 
     Memory is bounded by three batches: rounds are paged by id, and while one batch is scored
     the next one's answers are read and the previous one's scorecards stored (on PostgreSQL,
-    by a second thread on its own connection, so the database works while Python scores).
-    Each batch's scorecards are written with one bulk insert in its own transaction, and its
-    progress is yielded once they are stored. (Not a server-side cursor: PostgreSQL plans a
-    cursor for its first rows and then reads a batch about five times slower.)
+    by two more threads, each on its own connection, so the database reads and writes while
+    Python scores). Each batch's scorecards are written with one bulk insert in its own
+    transaction, and its progress is yielded once they are stored. (Not a server-side
+    cursor: PostgreSQL plans a cursor for its first rows and then reads a batch about five
+    times slower.)
     """
     started = time.perf_counter()
     total = rounds.count()
     done = answers = failed = 0
     yield RescoreProgress(done, total, answers, failed, 0.0)
     views: dict[int, InstrumentView] = {}
-    companion = (
-        ThreadPoolExecutor(max_workers=1, initializer=_companion_connection_setup)
-        if _second_connection()
-        else None
-    )
+    reader, writer = (_companion(), _companion()) if _companion_connections() else (None, None)
 
     def read(batch: list[Round]) -> Future[_BatchRead]:
         for instrument_id in {r.instrument_id for r in batch} - views.keys():
             views[instrument_id] = instrument_view(Instrument.objects.get(pk=instrument_id))
-        if companion is not None:
-            return companion.submit(_batch_read, batch, dict(views))
+        if reader is not None:
+            return reader.submit(_batch_read, batch, dict(views))
         future: Future[_BatchRead] = Future()
         future.set_result(_batch_read(batch, views))
         return future
 
     def write(rows: list[Scorecard]) -> Future[None]:
-        if companion is not None:
-            return companion.submit(_scorecards_store, rows)
+        if writer is not None:
+            return writer.submit(_scorecards_store, rows)
         _scorecards_store(rows)
         future: Future[None] = Future()
         future.set_result(None)
@@ -139,9 +140,10 @@ def _rescore_rounds(rounds: QuerySet[Round], *, batch_size: int) -> Iterator[Res
             stored[0].result()
             yield replace(stored[1], seconds=time.perf_counter() - started)
     finally:
-        if companion is not None:
-            companion.submit(connections.close_all)  # the second thread's own connection
-            companion.shutdown(wait=True)
+        for companion in (reader, writer):
+            if companion is not None:
+                companion.submit(connections.close_all)  # the thread's own connection
+                companion.shutdown(wait=True)
     for instrument_id in views:
         instrument_reliability_refresh(instrument_id=instrument_id)
     yield RescoreProgress(done, total, answers, failed, time.perf_counter() - started)
@@ -159,10 +161,11 @@ def _round_batches(rounds: QuerySet[Round], *, batch_size: int) -> Iterator[list
 def _batch_score(
     batch: list[Round], read: _BatchRead, views: dict[int, InstrumentView]
 ) -> tuple[list[Scorecard], int]:
-    """The batch's scorecards (not saved), and how many of its rounds could not be scored."""
+    """The batch's scorecards (not saved), and how many of its rounds could not be scored.
+    The rounds of each questionnaire are scored together."""
     computed_at = timezone.now()
-    loaded, failed = read.loaded, 0
-    rows = []
+    loaded = read.loaded
+    due: dict[int, list[RoundToScore]] = {}  # instrument id -> its rounds to score
     for rnd in batch:
         answers = loaded.answers[rnd.pk]
         if not publication_due(
@@ -172,22 +175,30 @@ def _batch_score(
             recompute=True,
         ):
             continue  # an anonymous round that may not publish (again) yet
-        view = views[rnd.instrument_id]
-        try:
-            rows.append(
-                scorecard_row(
-                    round_id=rnd.pk,
-                    instrument=view.scoring,
-                    answers=answers,
-                    computed_at=computed_at,
-                    small_number_k=small_number_k(rnd),
-                    network=loaded.networks.get(rnd.pk) if view.relationship_ids else None,
-                )
+        due.setdefault(rnd.instrument_id, []).append(
+            RoundToScore(
+                round_id=rnd.pk,
+                answers=answers,
+                small_number_k=small_number_k(rnd),
+                network=(
+                    loaded.networks.get(rnd.pk)
+                    if views[rnd.instrument_id].relationship_ids
+                    else None
+                ),
             )
-        except scoring.ScoringInputError:
-            # One round's bad data must not stop the others; it is logged with its id.
-            failed += 1
-            logger.exception("Round %s could not be scored", rnd.pk)
+        )
+    rows, failed = [], 0
+    for instrument_id, rounds in due.items():
+        scored = scorecard_rows(
+            instrument=views[instrument_id].scoring, rounds=rounds, computed_at=computed_at
+        )
+        for to_score, row in zip(rounds, scored, strict=True):
+            if isinstance(row, scoring.ScoringInputError):
+                # One round's bad data must not stop the others; it is logged with its id.
+                failed += 1
+                logger.error("Round %s could not be scored", to_score.round_id, exc_info=row)
+            else:
+                rows.append(row)
     return rows, failed
 
 

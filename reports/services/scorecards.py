@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 from django.conf import settings
@@ -33,43 +34,76 @@ from .reliability import instrument_reliability_request
 DEFAULT_SCORING_DELAY_SECONDS = 10
 
 
-def scorecard_row(
-    *,
-    round_id: int,
-    instrument: scoring.Instrument,
-    answers: scoring.RoundAnswers,
-    computed_at: dt.datetime,
-    small_number_k: int | None,
-    network: NetworkInput | None = None,
-) -> Scorecard:
-    """A new scorecard (not saved) from every submitted respondent of the round;
+@dataclass(frozen=True)
+class RoundToScore:
+    """What one round's new scorecard is made from: every submitted respondent of the round;
     ``small_number_k``: the k of an anonymous round; ``network``: the round's working
     relationships, when its questionnaire asks about them (scored from the same submitted
     responses, under the same rule for small groups)."""
-    counted = answers if small_number_k is None else answers_that_count(answers, small_number_k)
-    card = scoring.score_answers(instrument, counted)
-    return Scorecard(
-        round_id=round_id,
-        computed_at=computed_at,
-        scoring_version=card.scoring_version,
-        instrument_version=card.instrument_version,
-        status=card.status,
-        index=None if card.index is None else round(card.index, scoring.DECIMALS),
-        band=card.band or "",
-        uncertain=card.uncertain,
-        n_agencies=card.n_agencies,
-        n_respondents=card.n_respondents,
-        submissions_seen=len(answers.agencies),  # every submitted response read, counted or not
-        data=card.to_dict(),
-        alpha_sums=scoring.likert_alpha_sums(instrument, answers.likert),
-        network=(
-            None
-            if network is None
-            else scoring.score_network(
-                network.nodes, network.respondents, min_group_size=small_number_k
-            ).to_dict()
-        ),
-    )
+
+    round_id: int
+    answers: scoring.RoundAnswers
+    small_number_k: int | None
+    network: NetworkInput | None = None
+
+
+def scorecard_rows(
+    *, instrument: scoring.Instrument, rounds: Sequence[RoundToScore], computed_at: dt.datetime
+) -> list[Scorecard | scoring.ScoringInputError]:
+    """New scorecards (not saved) of rounds of one questionnaire, scored together
+    (``scoring.score_answers_many``: each as it would be alone); a round that cannot be
+    scored gets its ScoringInputError in its place."""
+    counted = [
+        r.answers if r.small_number_k is None else answers_that_count(r.answers, r.small_number_k)
+        for r in rounds
+    ]
+    cards = scoring.score_answers_many(instrument, counted)
+    rows: list[Scorecard | scoring.ScoringInputError] = []
+    for r, card in zip(rounds, cards, strict=True):
+        if isinstance(card, scoring.ScoringInputError):
+            rows.append(card)
+            continue
+        try:
+            network = (
+                None
+                if r.network is None
+                else scoring.score_network(
+                    r.network.nodes, r.network.respondents, min_group_size=r.small_number_k
+                ).to_dict()
+            )
+        except scoring.ScoringInputError as error:
+            rows.append(error)
+            continue
+        rows.append(
+            Scorecard(
+                round_id=r.round_id,
+                computed_at=computed_at,
+                scoring_version=card.scoring_version,
+                instrument_version=card.instrument_version,
+                status=card.status,
+                index=None if card.index is None else round(card.index, scoring.DECIMALS),
+                band=card.band or "",
+                uncertain=card.uncertain,
+                n_agencies=card.n_agencies,
+                n_respondents=card.n_respondents,
+                # every submitted response read, counted or not
+                submissions_seen=len(r.answers.agencies),
+                data=card.to_dict(),
+                alpha_sums=scoring.likert_alpha_sums(instrument, r.answers.likert),
+                network=network,
+            )
+        )
+    return rows
+
+
+def scorecard_row(
+    *, instrument: scoring.Instrument, round_to_score: RoundToScore, computed_at: dt.datetime
+) -> Scorecard:
+    """``scorecard_rows`` of one round; raises its ScoringInputError."""
+    (row,) = scorecard_rows(instrument=instrument, rounds=[round_to_score], computed_at=computed_at)
+    if isinstance(row, scoring.ScoringInputError):
+        raise row
+    return row
 
 
 def round_score(*, round_id: int) -> Scorecard | None:
@@ -94,12 +128,14 @@ def round_score(*, round_id: int) -> Scorecard | None:
         if not publication_due(rnd, n_submitted=n_submitted, published_seen=published.first()):
             return None
     scorecard = scorecard_row(
-        round_id=round_id,
         instrument=view.scoring,
-        answers=answers,
+        round_to_score=RoundToScore(
+            round_id=round_id,
+            answers=answers,
+            small_number_k=small_number_k(rnd),
+            network=loaded.networks.get(round_id) if view.relationship_ids else None,
+        ),
         computed_at=computed_at,
-        small_number_k=small_number_k(rnd),
-        network=loaded.networks.get(round_id) if view.relationship_ids else None,
     )
     scorecard.save()  # a single insert: atomic by itself
     instrument_reliability_request(instrument_id=rnd.instrument_id)

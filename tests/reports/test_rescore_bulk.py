@@ -223,10 +223,10 @@ def test_a_sample_of_random_rounds_scores_in_bulk_as_one_by_one(cast):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_the_second_connection_stores_the_same(cast):
-    """Committed data, so on PostgreSQL the batches are read and stored by the second thread."""
+def test_outside_a_transaction_the_companion_connections_store_the_same(cast):
+    """Committed data, so on PostgreSQL the batches are read and stored by the companion threads."""
     rounds = random_rounds(cast, n_rounds=6, seed=5)
-    assert rescore_module._second_connection() == (connection.vendor == "postgresql")
+    assert rescore_module._companion_connections() == (connection.vendor == "postgresql")
     alone = {rnd.pk: round_score(round_id=rnd.pk) for rnd in rounds}
 
     steps = list(rescore(batch_size=2))

@@ -1,5 +1,6 @@
-"""The array forms the bulk rescore scores from: rankings given as ranks, and the statistics
-computed without numpy's and scipy's per-call wrappers, held to what those wrappers give."""
+"""The array forms the bulk rescore scores from: rankings given as ranks, rounds scored
+together, and the statistics computed without numpy's and scipy's per-call wrappers, held to
+what those wrappers give."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from reports.scoring import RoundAnswers, ScoringInputError, likert_alpha_sums, score_answers
+from reports.scoring import (
+    RoundAnswers,
+    ScoringInputError,
+    engine,
+    likert_alpha_sums,
+    score_answers,
+    score_answers_many,
+)
 from reports.scoring.engine import _exact_group_means
 from reports.scoring.statistics import _average_ranks, _chi_square_p, rwg_by_dimension, rwg_j
 from tests.reports.test_scoring import hand_round, small_instrument
@@ -69,6 +77,52 @@ def test_ranks_that_are_not_each_rank_once_are_refused(bad_row):
 def test_ranks_of_another_shape_are_refused():
     with pytest.raises(ScoringInputError, match="one row of 3 options per respondent"):
         score_answers(small_instrument(), hand_answers(np.ones((3, 4))))
+
+
+def random_round(rng: np.random.Generator, n_agencies: int) -> RoundAnswers:
+    """A round of the small instrument: 1-4 respondents per agency in shuffled order, some
+    answers missing (from none to most), some respondents without a ranking."""
+    agencies = [a for a in range(n_agencies) for _ in range(int(rng.integers(1, 5)))]
+    rng.shuffle(agencies)
+    likert = rng.integers(1, 6, size=(len(agencies), 4)).astype(float)
+    likert[rng.random(likert.shape) < rng.choice([0.0, 0.1, 0.5, 0.9])] = np.nan
+    ranks = np.array([rng.permutation(3) + 1 for _ in agencies], dtype=float)
+    ranks[rng.random(len(agencies)) < rng.choice([0.0, 0.3, 1.0])] = np.nan
+    return RoundAnswers(agencies=agencies, likert=likert, rankings=ranks)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rounds_scored_together_score_as_each_round_alone_to_the_bit(seed):
+    """Mixed sizes (one agency: insufficient; several rounds with as many agencies share a
+    stack), sparse answers and missing rankings, more rounds of one size than one stack."""
+    rng = np.random.default_rng(seed)
+    sizes = [int(rng.integers(1, 9)) for _ in range(40)] + [5] * (engine._STACK_ROUNDS + 3)
+    rounds = [random_round(rng, n_agencies) for n_agencies in sizes]
+
+    together = score_answers_many(small_instrument(), rounds)
+
+    alone = [score_answers(small_instrument(), answers) for answers in rounds]
+    assert together == alone  # dataclass equality: every float equal, not approximately
+    statuses = {card.status for card in alone}
+    assert statuses == {"ok", "insufficient"}
+    assert sum(card.interval is not None for card in alone) > len(rounds) // 2
+
+
+def test_a_round_that_cannot_be_scored_gets_its_error_and_the_others_are_scored():
+    rng = np.random.default_rng(11)
+    good = [random_round(rng, 4) for _ in range(3)]
+    bad_likert = good[0].likert.copy()
+    bad_likert[1, 2] = 7
+    bad = RoundAnswers(agencies=good[0].agencies, likert=bad_likert, rankings=good[0].rankings)
+
+    results = score_answers_many(small_instrument(), [good[0], bad, good[1], good[2]])
+
+    assert isinstance(results[1], ScoringInputError)
+    assert "must be an integer 1..5" in str(results[1])
+    assert results[0] == score_answers(small_instrument(), good[0])
+    assert results[2:] == [score_answers(small_instrument(), answers) for answers in good[1:]]
+    with pytest.raises(ScoringInputError, match="must be an integer 1..5"):
+        score_answers(small_instrument(), bad)
 
 
 def test_average_ranks_are_scipys_average_ranks():
