@@ -7,6 +7,7 @@ import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from numbers import Integral
+from typing import cast
 
 import numpy as np
 
@@ -501,7 +502,7 @@ def score_answers_many(
             )
             for at, card in zip(chunk, cards, strict=True):
                 results[partnerships[at][0]] = card
-    return [result for result in results if result is not None]
+    return cast("list[Scorecard | ScoringInputError]", results)  # every position filled
 
 
 def _stack_score(
