@@ -552,6 +552,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# Django's database sessions, read with one prepared statement (core.sessions).
+SESSION_ENGINE = "core.sessions"
 # Which invitation a respondent's browser answers (surveys.respondent_cookie): signed, HttpOnly,
 # as old as a session at most.
 RESPONDENT_COOKIE_NAME = "respondent"

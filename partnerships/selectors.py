@@ -47,15 +47,24 @@ def partnerships_visible_to(user: User) -> QuerySet[Partnership]:
     return Partnership.objects.none()
 
 
-def partnership_scope(user: User) -> tuple[str, int | tuple[int, ...]]:
-    """A hashable statement of what `partnerships_visible_to(user)` returns (for cache keys):
-    the whole authority, or the ids of the partnerships this user may see."""
+def whole_authority_seen_by(user: User) -> int | None:
+    """The authority every partnership of which `partnerships_visible_to(user)` returns, or
+    None when it returns fewer (or none): a read for such a user need check the authority only."""
     if (
         user.is_authenticated
         and user.authority_id is not None
         and (user.role == Role.OFFICER or (user.role == Role.MANAGER and user.sees_whole_authority))
     ):
-        return ("authority", user.authority_id)
+        return user.authority_id
+    return None
+
+
+def partnership_scope(user: User) -> tuple[str, int | tuple[int, ...]]:
+    """A hashable statement of what `partnerships_visible_to(user)` returns (for cache keys):
+    the whole authority, or the ids of the partnerships this user may see."""
+    authority = whole_authority_seen_by(user)
+    if authority is not None:
+        return ("authority", authority)
     visible = partnerships_visible_to(user).order_by("pk").values_list("pk", flat=True)
     return ("partnerships", tuple(visible))
 

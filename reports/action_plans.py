@@ -63,8 +63,15 @@ def cached_actions_block(dashboard: ProjectDashboard) -> ActionsBlock:
     the last one changed and how many there are: every write saves the action), the rounds and
     their latest scorecards, the agencies (the lead agency's name) and the day (what is
     overdue). Every reader of the project sees the same actions."""
+    return fragments.cached_value(
+        "actions", actions_fingerprint(dashboard), lambda: actions_block(dashboard)
+    )
+
+
+def actions_fingerprint(dashboard: ProjectDashboard) -> tuple:
+    """Everything actions_block is drawn from (see cached_actions_block), for a cache key."""
     current = dashboard.current
-    fingerprint = (
+    return (
         dashboard.project.pk,
         current and (current.pk, current.instrument_id),
         [(r.pk, r.title) for r in dashboard.rounds],  # the headings name the rounds
@@ -73,7 +80,6 @@ def cached_actions_block(dashboard: ProjectDashboard) -> ActionsBlock:
         dashboard.actions_stamp,
         timezone.localdate(),
     )
-    return fragments.cached_value("actions", fingerprint, lambda: actions_block(dashboard))
 
 
 def actions_block(dashboard: ProjectDashboard) -> ActionsBlock:

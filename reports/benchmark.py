@@ -47,10 +47,19 @@ def cached_dashboard_benchmark(dashboard: ProjectDashboard) -> Benchmark | None:
     and its latest scorecard, and the authority's partnerships, projects, rounds and scorecards
     (when the last of each changed, and how many there are: ProjectDashboard.benchmark_stamp).
     It names no other partnership, so every reader of the project may share it."""
+    fingerprint = benchmark_fingerprint(dashboard)
+    if fingerprint is None:
+        return None
+    return fragments.cached_value("benchmark", fingerprint, lambda: dashboard_benchmark(dashboard))
+
+
+def benchmark_fingerprint(dashboard: ProjectDashboard) -> tuple | None:
+    """Everything dashboard_benchmark is drawn from, for a cache key; None when the shown round
+    is not scored (there is no benchmark)."""
     current = dashboard.current
     if current is None or current.pk not in dashboard.latest_ids:
         return None
-    fingerprint = (
+    return (
         dashboard.project.pk,
         dashboard.project.partnership_id,
         current.pk,
@@ -60,7 +69,6 @@ def cached_dashboard_benchmark(dashboard: ProjectDashboard) -> Benchmark | None:
         dashboard.latest_ids[current.pk],
         dashboard.benchmark_stamp,
     )
-    return fragments.cached_value("benchmark", fingerprint, lambda: dashboard_benchmark(dashboard))
 
 
 def dashboard_benchmark(dashboard: ProjectDashboard) -> Benchmark | None:

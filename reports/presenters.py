@@ -6,37 +6,87 @@ from typing import Any
 
 from django.http import QueryDict
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from partnerships.models import User
 from partnerships.selectors import programmes_in_authority
 
-from . import action_plans, benchmark, charts, dashboards, exports, fragments, network_map, scoring
+from . import (
+    action_plans,
+    benchmark,
+    charts,
+    dashboards,
+    exports,
+    fragments,
+    network_map,
+    scoring,
+    selectors,
+)
 from .forms import OverviewFilterForm
 
+DASHBOARD_PAGE_TEMPLATE = "reports/partials/dashboard_page.html"
+OVERVIEW_PAGE_TEMPLATE = "reports/partials/overview_page.html"
 SECTIONS_TEMPLATE = "reports/partials/dashboard_sections.html"
 OVERVIEW_RESULTS_TEMPLATE = "reports/partials/overview_results.html"
 FILTER_FORM_TEMPLATE = "core/partials/filter_form.html"
 
 
 def dashboard_page_context(
-    user: User, project_pk: int, round_pk: int | None = None
+    user: User, project_pk: int, round_pk: int | None = None, *, csrf_token: str
 ) -> dict[str, Any]:
-    """The page: its frame read fresh, its sections rendered only when what they show changed."""
+    """The page: its frame read fresh, its content rendered only when what it shows changed
+    (and its sections, action plans and benchmark each only when theirs did)."""
     dashboard = dashboards.project_dashboard_frame(user, project_pk, round_pk)
+    raw_answers = dashboard.current is not None and exports.raw_answers_readable(
+        user, dashboard.current
+    )
+
+    def render_content() -> SafeString:
+        context = _dashboard_content_context(dashboard, raw_answers)
+        return render_to_string(
+            DASHBOARD_PAGE_TEMPLATE, {**context, "csrf_token": fragments.CSRF_PLACEHOLDER}
+        )
+
+    content = fragments.cached_fragment(
+        "dashboard-page", _dashboard_page_fingerprint(dashboard, raw_answers), render_content
+    )
+    return {"d": dashboard, "body": fragments.with_csrf_token(content, csrf_token)}
+
+
+def _dashboard_page_fingerprint(dashboard: dashboards.ProjectDashboard, raw_answers: bool) -> tuple:
+    """Everything the page's content shows: its frame (the project, the round list with each
+    round's state today, the response counts, what the reader may download) and the keys of its
+    sections, action plans and benchmark."""
+    project, current = dashboard.project, dashboard.current
+    today = timezone.localdate()
+    return (
+        project.pk,
+        project.name,
+        project.partnership.name,
+        current and current.pk,
+        [(r.pk, r.title, r.opens_on, r.closed_on(), r.is_open(today)) for r in dashboard.rounds],
+        (dashboard.invited, dashboard.submitted, dashboard.on_paper),
+        raw_answers,
+        dashboards.dashboard_sections_fingerprint(dashboard) if dashboard.rounds else None,
+        action_plans.actions_fingerprint(dashboard),
+        benchmark.benchmark_fingerprint(dashboard),
+    )
+
+
+def _dashboard_content_context(
+    dashboard: dashboards.ProjectDashboard, raw_answers: bool
+) -> dict[str, Any]:
+    if not dashboard.rounds:
+        return {"d": dashboard, "sections": "", "raw_answers": False}
 
     def render_sections() -> SafeString:
         dashboards.dashboard_fill(dashboard)
         return render_to_string(SECTIONS_TEMPLATE, sections_context(dashboard))
 
-    if not dashboard.rounds:
-        return {"d": dashboard, "sections": "", "raw_answers": False}
     sections = fragments.cached_fragment(
         "dashboard", dashboards.dashboard_sections_fingerprint(dashboard), render_sections
-    )
-    raw_answers = dashboard.current is not None and exports.raw_answers_readable(
-        user, dashboard.current
     )
     # Cached under keys of their own, not the sections': actions change between scorecards,
     # and the benchmark reads the authority's other partnerships.
@@ -49,10 +99,40 @@ def dashboard_page_context(
     }
 
 
-def overview_page_context(user: User, query: QueryDict, path: str) -> dict[str, Any]:
-    """The overview's filter form and results (count, strip chart and table), rendered only
-    when what they show changed; `query` is the page's GET parameters, `path` its address."""
-    fingerprint, authority_name = dashboards.overview_fingerprint(user)
+def overview_page_context(
+    user: User, query: QueryDict, path: str, *, csrf_token: str
+) -> dict[str, Any]:
+    """The overview's content; unfiltered, rendered only when what it shows changed (its
+    results, and its filter form, are also cached each under a key of their own); `query` is
+    the page's GET parameters, `path` its address."""
+    fingerprint, actions_stamp, authority_name = dashboards.overview_fingerprint(user)
+
+    def render_content() -> SafeString:
+        context = _overview_content_context(user, query, path, fingerprint)
+        return render_to_string(
+            OVERVIEW_PAGE_TEMPLATE,
+            {
+                **context,
+                "authority_name": authority_name,
+                "overdue_actions": list(selectors.overdue_actions(user)),
+                "request": {"path": path},  # the filter form's "Clear" link
+                "csrf_token": fragments.CSRF_PLACEHOLDER,
+            },
+        )
+
+    if query:  # a filtered page is not kept: a bound form shows what was asked
+        content = render_content()
+    else:
+        # The overdue actions: the actions, their rounds, projects, partnerships and lead
+        # agencies (all in the fingerprint), and the day.
+        key = (fingerprint, actions_stamp, authority_name, path, timezone.localdate())
+        content = fragments.cached_fragment("overview-page", key, render_content)
+    return {"body": fragments.with_csrf_token(content, csrf_token)}
+
+
+def _overview_content_context(
+    user: User, query: QueryDict, path: str, fingerprint: tuple
+) -> dict[str, Any]:
     if query:
         form = OverviewFilterForm(query, programmes=programmes_in_authority(user))
         filters = form.cleaned_data if form.is_valid() else {}
@@ -92,7 +172,6 @@ def overview_page_context(user: User, query: QueryDict, path: str) -> dict[str, 
     key = (fingerprint, programme, agency_type, band, sort)
     return {
         "filter_form": filter_form,
-        "authority_name": authority_name,
         "results": fragments.cached_fragment("overview", key, render_results),
     }
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -54,7 +55,10 @@ def instrument_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 def project_dashboard(request: SignedInRequest, pk: int) -> HttpResponse:
     round_pk = request.GET.get("round")
     context = presenters.dashboard_page_context(
-        request.user, pk, int(round_pk) if round_pk and round_pk.isdigit() else None
+        request.user,
+        pk,
+        int(round_pk) if round_pk and round_pk.isdigit() else None,
+        csrf_token=get_token(request),
     )
     return render(request, "reports/project_dashboard.html", context)
 
@@ -62,11 +66,10 @@ def project_dashboard(request: SignedInRequest, pk: int) -> HttpResponse:
 @reader_required
 @require_GET
 def authority_overview(request: SignedInRequest) -> HttpResponse:
-    context = presenters.overview_page_context(request.user, request.GET, request.path)
-    overdue = list(selectors.overdue_actions(request.user))
-    return render(
-        request, "reports/authority_overview.html", {"overdue_actions": overdue, **context}
+    context = presenters.overview_page_context(
+        request.user, request.GET, request.path, csrf_token=get_token(request)
     )
+    return render(request, "reports/authority_overview.html", context)
 
 
 @reader_required

@@ -388,14 +388,29 @@ def test_an_unchanged_dashboard_reads_five_queries(client, cast, django_assert_n
     assert _without_csrf(cached) == _without_csrf(fresh)
 
 
-def test_an_unchanged_overview_reads_four_queries(client, cast, django_assert_num_queries):
-    """The session, the user, the stamps of what the results are drawn from (with the
-    authority's name) and the overdue actions; the filter form and the results are cached."""
+def test_an_unchanged_dashboard_reads_four_queries_for_a_reader_of_the_whole_authority(
+    client, cast, django_assert_num_queries
+):
+    """An officer sees every partnership of the authority: the project, checked to be in it,
+    comes with its rounds and their latest scorecards in one statement."""
+    _scored_round(cast, pole=DISCONNECTED, title="First")
+    _scored_round(cast, title="Second")
+    client.force_login(cast.alice)
+    fresh = _dashboard(client, cast).content.decode()
+    with django_assert_num_queries(4):
+        cached = _dashboard(client, cast).content.decode()
+    assert _without_csrf(cached) == _without_csrf(fresh)
+    assert "First (" in cached and "Second (" in cached  # both rounds listed
+
+
+def test_an_unchanged_overview_reads_three_queries(client, cast, django_assert_num_queries):
+    """The session, the user and the stamps of what the page is drawn from (with the
+    authority's name); its whole content, the overdue actions too, comes from the cache."""
     _scored_round(cast)
     client.force_login(cast.alice)
     url = reverse("reports:authority_overview")
     fresh = client.get(url).content.decode()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         cached = client.get(url).content.decode()
     assert _without_csrf(cached) == _without_csrf(fresh)
     assert f"Partnerships of {cast.authority.name}" in cached
@@ -417,3 +432,31 @@ def test_the_cached_filter_form_offers_a_new_programme_at_once(client, cast):
 
 def _without_csrf(body: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", body)
+
+
+def test_a_cached_dashboard_posts_with_the_readers_own_csrf_token(cast):
+    """The content is cached whole with a placeholder token: each reader's page must carry a
+    token their own CSRF cookie accepts, or the workshop pack's button would be refused."""
+    from django.test import Client
+
+    rnd = _scored_round(cast)
+    url = reverse("reports:workshop_pack_request", args=[rnd.pk])
+    for _reader in ("first, renders", "second, from the cache"):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(cast.mo)
+        body = _dashboard(client, cast).content.decode()
+        assert "csrf-token-of-the-request" not in body
+        form = re.search(
+            f'action="{url}"[^>]*><input type="hidden" name="csrfmiddlewaretoken" value="([^"]*)"',
+            body,
+        )
+        assert form is not None
+        assert client.post(url, {"csrfmiddlewaretoken": form[1]}).status_code == 302
+
+
+def test_a_project_with_no_round_says_so_to_an_officer(client, cast):
+    client.force_login(cast.alice)
+    project = factories.project(cast.partnership, name="Not started")
+    response = client.get(reverse("reports:project_dashboard", args=[project.pk]))
+    assert "This project has no survey rounds yet." in response.content.decode()
+    assert response.context["d"].rounds == []

@@ -99,3 +99,17 @@ def test_the_overview_cannot_be_filtered_by_another_authoritys_programme(client,
     assert "programme" in response.context["filter_form"].errors
     names = {row.name for row in response.context["rows"]}
     assert "Southshire Board" not in names and "Eastfield New Start" in names
+
+
+@pytest.mark.parametrize("who", ["alice", "oscar"])
+def test_another_authoritys_dashboard_is_not_found_for_a_reader_of_a_whole_authority(
+    client, cast, rounds, who
+):
+    """Officers read the project with its rounds in one hand-written statement: it must check
+    the authority as the tenancy selector does."""
+    client.force_login(getattr(cast, who))
+    own, other = (cast.project, cast.other_project)
+    if who == "oscar":
+        own, other = other, own
+    assert client.get(reverse("reports:project_dashboard", args=[own.pk])).status_code == 200
+    assert client.get(reverse("reports:project_dashboard", args=[other.pk])).status_code == 404
