@@ -7,7 +7,7 @@ key too, so a release never serves what the previous one drew from a shared cach
 
 Fragments hold no CSRF token and nothing else tied to the reader: pages keep forms outside
 them, or a whole page's content is cached with a placeholder token put right on each read
-(with_csrf_token).
+(core.csrf_parts).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -93,17 +92,3 @@ def cached_value(name: str, fingerprint: object, compute: Callable[[], T]) -> T:
         found = (compute(),)
         django_cache.set(key, found, timeout=settings.FRAGMENT_CACHE_SECONDS)
     return found[0]
-
-
-# What {% csrf_token %} writes. Only a template can write an <input> (shown text is escaped), so
-# the placeholder's field in a cached part is never anything but the one the template wrote.
-_CSRF_FIELD = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-CSRF_PLACEHOLDER = "csrf-token-of-the-request"  # rendered as the token into a cached part
-
-
-def with_csrf_token(fragment: SafeString, token: str) -> SafeString:
-    """A part rendered with CSRF_PLACEHOLDER as its csrf_token, with the request's own token."""
-    placeholder = format_html(_CSRF_FIELD, CSRF_PLACEHOLDER)
-    field = format_html(_CSRF_FIELD, token)  # escaped
-    # Template output with one escaped field swapped for another stays safe.
-    return SafeString(fragment.replace(placeholder, field))  # nosec B703

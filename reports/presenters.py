@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from core import csrf_parts
 from partnerships.models import User
 from partnerships.selectors import programmes_in_authority
 
@@ -46,13 +47,13 @@ def dashboard_page_context(
     def render_content() -> SafeString:
         context = _dashboard_content_context(dashboard, raw_answers)
         return render_to_string(
-            DASHBOARD_PAGE_TEMPLATE, {**context, "csrf_token": fragments.CSRF_PLACEHOLDER}
+            DASHBOARD_PAGE_TEMPLATE, {**context, "csrf_token": csrf_parts.CSRF_PLACEHOLDER}
         )
 
     content = fragments.cached_fragment(
         "dashboard-page", _dashboard_page_fingerprint(dashboard, raw_answers), render_content
     )
-    return {"d": dashboard, "body": fragments.with_csrf_token(content, csrf_token)}
+    return {"d": dashboard, "body": csrf_parts.with_csrf_token(content, csrf_token)}
 
 
 def _dashboard_page_fingerprint(dashboard: dashboards.ProjectDashboard, raw_answers: bool) -> tuple:
@@ -116,7 +117,7 @@ def overview_page_context(
                 "authority_name": authority_name,
                 "overdue_actions": list(selectors.overdue_actions(user)),
                 "request": {"path": path},  # the filter form's "Clear" link
-                "csrf_token": fragments.CSRF_PLACEHOLDER,
+                "csrf_token": csrf_parts.CSRF_PLACEHOLDER,
             },
         )
 
@@ -127,7 +128,7 @@ def overview_page_context(
         # agencies (all in the fingerprint), and the day.
         key = (fingerprint, actions_stamp, authority_name, path, timezone.localdate())
         content = fragments.cached_fragment("overview-page", key, render_content)
-    return {"body": fragments.with_csrf_token(content, csrf_token)}
+    return {"body": csrf_parts.with_csrf_token(content, csrf_token)}
 
 
 def _overview_content_context(

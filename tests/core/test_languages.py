@@ -190,3 +190,40 @@ def test_dates_and_numbers_are_formatted_for_the_language(db):
         assert template.render(context) == "5 Mawrth 2026 0.50"
     with translation.override("en-gb"):
         assert template.render(context) == "5 March 2026 0.50"
+
+
+def signed_in_navigation(response) -> str:
+    page = response.content.decode()
+    return page[page.index('<ul class="navbar-nav me-auto">') : page.index("</header>")]
+
+
+def test_the_kept_navigation_is_each_readers_own_with_its_own_working_sign_out(cast):
+    # The signed-in navigation is rendered once per language and what it shows of the reader
+    # (core.templatetags.chrome): each reader still gets their role's links, their name, their
+    # language and a sign-out form with the token of their own session.
+    from django.test import Client
+
+    officer, manager = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    officer.force_login(cast.alice)
+    manager.force_login(cast.mo)
+    alice_nav = signed_in_navigation(officer.get(reverse("home")))
+    mo_nav = signed_in_navigation(manager.get(reverse("home")))
+    assert reverse("partnerships:team_list") in alice_nav and "Signed in as alice" in alice_nav
+    assert reverse("partnerships:team_list") not in mo_nav and "Signed in as mo" in mo_nav
+    assert reverse("reports:authority_overview") in mo_nav
+    welsh = signed_in_navigation(officer.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="cy"))
+    assert "Signed in as" not in welsh and "alice" in welsh
+
+    cast.alice.first_name, cast.alice.last_name = "Alice", "Jones"
+    cast.alice.save()
+    renamed = officer.get(reverse("home"))
+    assert "Signed in as Alice Jones" in signed_in_navigation(renamed)
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', signed_in_navigation(renamed))
+    assert token and token.group(1) != "csrf-token-of-the-request"
+    signed_out = officer.post(reverse("logout"), {"csrfmiddlewaretoken": token.group(1)})
+    assert signed_out.status_code == 302
+    assert "Signed in as" not in officer.get(reverse("home")).content.decode()
+    # The other reader's token is not the first's, and the first's does not sign them out.
+    refused = manager.post(reverse("logout"), {"csrfmiddlewaretoken": token.group(1)})
+    assert refused.status_code == 403
