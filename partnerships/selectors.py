@@ -30,14 +30,13 @@ from .permissions import sees_contact_data
 
 
 def partnerships_visible_to(user: User) -> QuerySet[Partnership]:
+    whole_authority = whole_authority_seen_by(user)
+    if whole_authority is not None:
+        return Partnership.objects.filter(authority_id=whole_authority)
     if not user.is_authenticated or user.authority_id is None:
         return Partnership.objects.none()
     in_authority = Partnership.objects.filter(authority_id=user.authority_id)
-    if user.role == Role.OFFICER:
-        return in_authority
     if user.role == Role.MANAGER:
-        if user.sees_whole_authority:
-            return in_authority
         return in_authority.filter(managers=user)
     if user.role == Role.PARTNER and user.agency_id is not None:  # a partner has an agency
         # The partnerships their agency is in today: an agency that left sees nothing more.
@@ -48,8 +47,9 @@ def partnerships_visible_to(user: User) -> QuerySet[Partnership]:
 
 
 def whole_authority_seen_by(user: User) -> int | None:
-    """The authority every partnership of which `partnerships_visible_to(user)` returns, or
-    None when it returns fewer (or none): a read for such a user need check the authority only."""
+    """The authority whose every partnership the user sees (officers, and managers who see the
+    whole authority), or None for anyone who sees fewer (or none): a read for such a user need
+    check the authority only. The first rule of `partnerships_visible_to`."""
     if (
         user.is_authenticated
         and user.authority_id is not None
