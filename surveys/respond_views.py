@@ -16,6 +16,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import languages
 from core.client_address import client_ip
 
-from . import respondent_cookie, selectors, services
+from . import pristine_pages, respondent_cookie, selectors, services
 from .forms import ConsentForm, QuestionnaireForm
 from .models import Invitation
 
@@ -203,6 +204,30 @@ def _section_context(invitation, sections, number, form, return_to_check):
     }
 
 
+def _pristine_section(
+    request, invitation, sections, number, questions, return_to_check
+) -> HttpResponse:
+    """A section page with nothing answered on it, its content kept (surveys.pristine_pages)."""
+    section = sections[number - 1]
+
+    def render_context():
+        form = QuestionnaireForm(questions=questions)
+        return _section_context(invitation, sections, number, form, return_to_check)
+
+    content = pristine_pages.kept_content(
+        section,
+        return_to_check,
+        render_context,
+        csrf_token=get_token(request),
+        resume=_resume_value(invitation),
+    )
+    return render(
+        request,
+        "surveys/respond/section.html",
+        {"section": section, "number": number, "total": len(sections), "kept_content": content},
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @respondent_cookie.sets_binding
@@ -230,14 +255,18 @@ def respond_section(request: HttpRequest, number: int) -> HttpResponse:
     agencies = selectors.section_relationship_agencies(
         invitation.round, questions, excluding=invitation.agency_id
     )
+    return_to_check = request.GET.get("return") == "check" or request.POST.get("return") == "check"
     if request.method == "POST":
         form = QuestionnaireForm(request.POST, questions=questions, relationship_agencies=agencies)
     else:
         answers = selectors.answers_by_question(response, questions)
+        if pristine_pages.is_pristine(questions, answers):
+            return _pristine_section(
+                request, invitation, sections, number, questions, return_to_check
+            )
         form = QuestionnaireForm(
             questions=questions, answers=answers, relationship_agencies=agencies
         )
-    return_to_check = request.GET.get("return") == "check" or request.POST.get("return") == "check"
     if request.method == "POST" and form.is_valid():
         try:
             services.response_save_section(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 from django.urls import reverse
 
 from surveys.models import Round, Section
@@ -38,3 +40,23 @@ def answer_every_section(client, survey_round: Round, **kwargs) -> None:
             section_data(section, **kwargs),
         )
         assert response.status_code == 302, response.context and response.context["form"].errors
+
+
+class _Inputs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "input" and found.get("name"):
+            self.values.setdefault(found["name"] or "", []).append(found.get("value") or "")
+
+
+def input_value(page, name: str) -> str:
+    """The value of the page's one input called ``name``, as a browser would post it."""
+    parser = _Inputs()
+    parser.feed(page.content.decode())
+    values = parser.values.get(name, [])
+    assert len(values) == 1, f"{len(values)} inputs named {name!r}"
+    return values[0]

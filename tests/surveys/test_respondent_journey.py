@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.models import Answer, Response
-from tests.surveys.helpers import answer_every_section, section_data, start
+from tests.surveys.helpers import answer_every_section, input_value, section_data, start
 
 START = reverse("surveys:respond_start")
 CHECK = reverse("surveys:respond_check")
@@ -247,7 +247,7 @@ def test_a_page_left_open_after_the_session_ended_still_saves(client, survey):
     start(client, survey.token)
     aims = survey.round.instrument.sections.get(code="aims")
     page = client.get(section_url(aims.position))
-    resume = page.context["resume"]
+    resume = input_value(page, "resume")
     client.cookies.pop("respondent")  # the binding expired while the page was open
     data = {**section_data(aims, likert="2"), "resume": resume}
     response = client.post(section_url(aims.position), data)
@@ -315,8 +315,8 @@ def test_a_page_left_open_resumes_with_a_valid_csrf_token(survey):
     browser.cookies.pop("respondent")  # the binding expired while the page was open
     data = {
         **section_data(aims, likert="2"),
-        "resume": page.context["resume"],
-        "csrfmiddlewaretoken": str(page.context["csrf_token"]),
+        "resume": input_value(page, "resume"),
+        "csrfmiddlewaretoken": input_value(page, "csrfmiddlewaretoken"),
     }
     response = browser.post(section_url(aims.position), data)
     assert response.status_code == 302
