@@ -343,7 +343,9 @@ def respond_submit(request: HttpRequest) -> HttpResponse:
     if response is None:
         return redirect("surveys:respond_start")
     try:
-        services.response_submit(response=response)
+        services.response_submit(
+            response=response, structure=selectors.invitation_structure(invitation)
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("surveys:respond_check")

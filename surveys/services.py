@@ -639,14 +639,20 @@ def _answers_changed(round_id: int) -> None:
 
 
 @transaction.atomic
-def response_submit(*, response: Response) -> Response:
-    """Submit once. A double click, a second tab or a retry returns the same submission."""
+def response_submit(*, response: Response, structure: Structure | None = None) -> Response:
+    """Submit once. A double click, a second tab or a retry returns the same submission.
+
+    Given the questionnaire's structure (the respondent pages have it), what is missing is
+    found from the ids of the questions answered, without the ORM's joined query."""
     locked = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
     if locked.is_submitted:
         return locked
     if not locked.round.is_open():
         raise ResponseLocked
-    missing = missing_required(locked)
+    answered = None
+    if structure is not None:
+        answered = set(Answer.objects.filter(response=locked).values_list("question_id", flat=True))
+    missing = missing_required(locked, structure=structure, answered=answered)
     if missing:
         raise ValidationError(
             _("Answer every required question before you submit: %(q)s")
