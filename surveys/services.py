@@ -620,10 +620,14 @@ def missing_required(
     response, for online submission and paper entry alike. An answer is stored only when it
     says something (see answers.is_unanswered), so a stored row is an answer.
 
-    One query; none when the caller has read the questionnaire's structure and the ids of the
-    questions the response has answers for.
+    One query. Given the questionnaire's structure, a plain read of the ids of the questions
+    answered instead of the ORM's joined query; none when the caller has those ids too.
     """
-    if structure is not None and answered is not None:
+    if structure is not None:
+        if answered is None:
+            answered = set(
+                Answer.objects.filter(response=response).values_list("question_id", flat=True)
+            )
         return [q for q in structure.required if q.pk not in answered]
     return list(
         Question.objects.filter(instrument_id=response.round.instrument_id, required=True)
@@ -641,18 +645,13 @@ def _answers_changed(round_id: int) -> None:
 @transaction.atomic
 def response_submit(*, response: Response, structure: Structure | None = None) -> Response:
     """Submit once. A double click, a second tab or a retry returns the same submission.
-
-    Given the questionnaire's structure (the respondent pages have it), what is missing is
-    found from the ids of the questions answered, without the ORM's joined query."""
+    The respondent pages give the questionnaire's structure they have read (missing_required)."""
     locked = Response.objects.select_for_update().select_related("round").get(pk=response.pk)
     if locked.is_submitted:
         return locked
     if not locked.round.is_open():
         raise ResponseLocked
-    answered = None
-    if structure is not None:
-        answered = set(Answer.objects.filter(response=locked).values_list("question_id", flat=True))
-    missing = missing_required(locked, structure=structure, answered=answered)
+    missing = missing_required(locked, structure=structure)
     if missing:
         raise ValidationError(
             _("Answer every required question before you submit: %(q)s")
